@@ -101,3 +101,12 @@ fn schema_expressible_violations_fail_both() {
         assert!(!accepted_by_validator(&v), "validator accepts: {name}");
     }
 }
+
+#[test]
+fn every_finding_code_is_documented_for_stewards() {
+    let doc = include_str!("../../../docs/standard.md");
+    for code in lotse_standard::Code::ALL {
+        let row = format!("| `{}` | {} |", code.as_str(), code.severity().as_str());
+        assert!(doc.contains(&row), "docs/standard.md lacks the row for {}", code.as_str());
+    }
+}
