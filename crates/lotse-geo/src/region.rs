@@ -208,10 +208,10 @@ fn parse_region(
         // The name column is quoted and may contain a comma; the key is first, the population
         // is the second-to-last column.
         let cols: Vec<&str> = line.split(',').collect();
-        if let (Some(key), Some(pop)) = (cols.first(), cols.get(cols.len().saturating_sub(2))) {
-            if let Ok(pop) = pop.parse() {
-                district_population.insert(key.to_string(), pop);
-            }
+        if let (Some(key), Some(pop)) = (cols.first(), cols.get(cols.len().saturating_sub(2)))
+            && let Ok(pop) = pop.parse()
+        {
+            district_population.insert(key.to_string(), pop);
         }
     }
 

@@ -17,7 +17,7 @@ fn row(id: &str, title: &str, amount: &str, lat: &str, start: &str) -> String {
 
 fn validate(bytes: &[u8]) -> Vec<RecordReport> {
     let records = read_records(bytes, InputFormat::Auto).expect("parses");
-    Validator::new(Date::new(2026, 11, 23).unwrap()).validate_batch(&records)
+    Validator::new(Date::new(2026, 11, 23).unwrap()).validate_batch(records)
 }
 
 fn assert_clean(reports: &[RecordReport]) {

@@ -38,7 +38,7 @@ fn valid() -> Value {
 }
 
 fn check(value: Value) -> RecordReport {
-    Validator::new(today()).validate_record(0, &Record::json(value, None))
+    Validator::new(today()).validate_record(0, Record::json(value, None))
 }
 
 fn codes(r: &RecordReport) -> Vec<(Code, String)> {
@@ -340,7 +340,7 @@ fn duplicate_ids_in_a_batch() {
     c["id"] = json!("essen-vhs-ik-002");
     let input = serde_json::to_vec(&json!([a, c, b])).unwrap();
     let records = read_records(&input, InputFormat::Auto).unwrap();
-    let reports = Validator::new(today()).validate_batch(&records);
+    let reports = Validator::new(today()).validate_batch(records);
     assert!(reports[0].findings.is_empty() && reports[1].findings.is_empty());
     assert_eq!(codes(&reports[2]), [(Code::DuplicateId, "/id".to_owned())]);
     assert_eq!(reports[2].index, 2);

@@ -35,9 +35,12 @@ fn valid() -> Value {
     })
 }
 
+/// A named change that breaks a valid record.
+type Mutation = Box<dyn Fn(&mut Value)>;
+
 fn accepted_by_validator(v: &Value) -> bool {
     let r =
-        Validator::new(Date::new(2026, 11, 23).unwrap()).validate_record(0, &Record::json(v.clone(), None));
+        Validator::new(Date::new(2026, 11, 23).unwrap()).validate_record(0, Record::json(v.clone(), None));
     !r.has_errors()
 }
 
@@ -63,7 +66,7 @@ fn valid_records_pass_both() {
 #[test]
 fn schema_expressible_violations_fail_both() {
     let s = schema();
-    let mutations: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let mutations: Vec<(&str, Mutation)> = vec![
         ("missing status", Box::new(|v| drop(v.as_object_mut().unwrap().remove("status")))),
         ("missing title.de", Box::new(|v| drop(v["title"].as_object_mut().unwrap().remove("de")))),
         ("unknown field", Box::new(|v| v["titel"] = json!("x"))),

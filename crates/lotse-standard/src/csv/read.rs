@@ -190,10 +190,10 @@ impl CsvRecords {
     fn add_location(&self, pending: &mut Record, line: u64) {
         let mut location = Map::new();
         for (col, cell) in self.header.iter().zip(self.row.iter()) {
-            if let (Target::Location(key, leaf), cell) = (&col.target, cell.trim()) {
-                if !cell.is_empty() {
-                    location.insert((*key).to_owned(), convert(cell, *leaf));
-                }
+            if let (Target::Location(key, leaf), cell) = (&col.target, cell.trim())
+                && !cell.is_empty()
+            {
+                location.insert((*key).to_owned(), convert(cell, *leaf));
             }
         }
         if self.row.len() != self.header.len() {

@@ -85,15 +85,9 @@ impl Iterator for JsonRecords<'_> {
                     continue;
                 }
                 let line = self.line_at(start);
-                let parsed = std::str::from_utf8(line_bytes)
-                    .map_err(|e| {
-                        let mut err = utf8_error(line_bytes, e);
-                        err.line = line;
-                        err
-                    })
-                    .and_then(|s| {
-                        serde_json::from_str::<Value>(s).map_err(|e| ParseError::json(&e, line - 1))
-                    });
+                // serde_json checks UTF-8 as it parses, so the line needs no separate pass.
+                let parsed =
+                    serde_json::from_slice::<Value>(line_bytes).map_err(|e| ParseError::json(&e, line - 1));
                 return Some(parsed.map(|value| Record::json(value, Some(line))));
             },
         }

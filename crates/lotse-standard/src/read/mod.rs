@@ -123,7 +123,7 @@ impl ParseError {
 /// An iterator over the records of one input, whatever its format.
 pub enum Records<'a> {
     Json(JsonRecords<'a>),
-    Csv(crate::csv::CsvRecords),
+    Csv(Box<crate::csv::CsvRecords>),
 }
 
 impl Iterator for Records<'_> {
@@ -144,7 +144,7 @@ pub fn records(bytes: &[u8], format: InputFormat) -> Result<(InputFormat, Record
     let records = match format {
         InputFormat::Json => Records::Json(JsonRecords::json(bytes)?),
         InputFormat::Ndjson => Records::Json(JsonRecords::ndjson(bytes)),
-        InputFormat::Csv => Records::Csv(crate::csv::CsvRecords::new(bytes)?),
+        InputFormat::Csv => Records::Csv(Box::new(crate::csv::CsvRecords::new(bytes)?)),
         InputFormat::Auto => unreachable!("resolved above"),
     };
     Ok((format, records))

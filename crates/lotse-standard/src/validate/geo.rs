@@ -22,10 +22,10 @@ pub(super) fn check_position(
     let declared = declared_ags.and_then(|a| region.municipality(a));
     let found = region.locate(p);
     let lat_path = path.key("lat");
-    if let (Some(found), Some(declared)) = (found, declared) {
-        if found.ags == declared.ags {
-            return None;
-        }
+    if let (Some(found), Some(declared)) = (found, declared)
+        && found.ags == declared.ags
+    {
+        return None;
     }
     if let Some(declared) = declared {
         let d = declared.distance_m(p);

@@ -253,15 +253,15 @@ impl Checker<'_, '_> {
     }
 
     fn url(&mut self, path: &Path<'_>, value: &Value) {
-        if let Some(s) = self.string(path, value) {
-            if !formats::is_http_url(s) {
-                self.push(
-                    Code::InvalidUrl,
-                    path,
-                    format!("„{}“ ist keine vollständige http(s)-Adresse.", truncate(s)),
-                    format!("\"{}\" is not a complete http(s) address.", truncate(s)),
-                );
-            }
+        if let Some(s) = self.string(path, value)
+            && !formats::is_http_url(s)
+        {
+            self.push(
+                Code::InvalidUrl,
+                path,
+                format!("„{}“ ist keine vollständige http(s)-Adresse.", truncate(s)),
+                format!("\"{}\" is not a complete http(s) address.", truncate(s)),
+            );
         }
     }
 
@@ -401,28 +401,28 @@ impl Checker<'_, '_> {
         }
         if let Some(v) = m.get("valid_until") {
             let p = root.key("valid_until");
-            if let Some(d) = self.date(&p, v) {
-                if d < self.v.today {
-                    self.push(
-                        Code::ValidUntilPassed,
-                        &p,
-                        format!("Das Angebot ist seit {d} abgelaufen."),
-                        format!("The offer expired on {d}."),
-                    );
-                }
+            if let Some(d) = self.date(&p, v)
+                && d < self.v.today
+            {
+                self.push(
+                    Code::ValidUntilPassed,
+                    &p,
+                    format!("Das Angebot ist seit {d} abgelaufen."),
+                    format!("The offer expired on {d}."),
+                );
             }
         }
         if let Some(v) = m.get("verified_at") {
             let p = root.key("verified_at");
-            if let Some(d) = self.date(&p, v) {
-                if d.days_since_epoch() < self.v.today.days_since_epoch() - 365 {
-                    self.push(
-                        Code::VerifiedStale,
-                        &p,
-                        format!("Zuletzt geprüft am {d}, vor über einem Jahr."),
-                        format!("Last checked on {d}, more than a year ago."),
-                    );
-                }
+            if let Some(d) = self.date(&p, v)
+                && d.days_since_epoch() < self.v.today.days_since_epoch() - 365
+            {
+                self.push(
+                    Code::VerifiedStale,
+                    &p,
+                    format!("Zuletzt geprüft am {d}, vor über einem Jahr."),
+                    format!("Last checked on {d}, more than a year ago."),
+                );
             }
         }
     }
@@ -476,13 +476,13 @@ impl Checker<'_, '_> {
         let mut seen: Vec<&str> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let p = path.index(i);
-            if let Some(tag) = self.string(&p, item) {
-                if self.language_code(&p, tag) {
-                    if seen.contains(&tag) {
-                        self.duplicate(&p, tag);
-                    }
-                    seen.push(tag);
+            if let Some(tag) = self.string(&p, item)
+                && self.language_code(&p, tag)
+            {
+                if seen.contains(&tag) {
+                    self.duplicate(&p, tag);
                 }
+                seen.push(tag);
             }
         }
     }
@@ -501,15 +501,15 @@ impl Checker<'_, '_> {
         let levels = &self.v.vocab.cefr_levels;
         let from = m.get("from").and_then(|v| self.code(&path.key("from"), v, levels));
         let to = m.get("to").and_then(|v| self.code(&path.key("to"), v, levels));
-        if let (Some(from), Some(to)) = (from, to) {
-            if levels.position(from) > levels.position(to) {
-                self.push(
-                    Code::LevelRange,
-                    &path.key("from"),
-                    format!("Start-Niveau {from} liegt über Ziel-Niveau {to}."),
-                    format!("Starting level {from} is above target level {to}."),
-                );
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && levels.position(from) > levels.position(to)
+        {
+            self.push(
+                Code::LevelRange,
+                &path.key("from"),
+                format!("Start-Niveau {from} liegt über Ziel-Niveau {to}."),
+                format!("Starting level {from} is above target level {to}."),
+            );
         }
     }
 
@@ -576,15 +576,15 @@ impl Checker<'_, '_> {
         self.fields(path, m, &["age_min", "age_max", "residence_status", "note"], &[]);
         let min = m.get("age_min").and_then(|v| self.integer(&path.key("age_min"), v, 0, 120));
         let max = m.get("age_max").and_then(|v| self.integer(&path.key("age_max"), v, 0, 120));
-        if let (Some(min), Some(max)) = (min, max) {
-            if min > max {
-                self.push(
-                    Code::AgeRange,
-                    &path.key("age_min"),
-                    format!("Mindestalter {min} liegt über Höchstalter {max}."),
-                    format!("Minimum age {min} is above maximum age {max}."),
-                );
-            }
+        if let (Some(min), Some(max)) = (min, max)
+            && min > max
+        {
+            self.push(
+                Code::AgeRange,
+                &path.key("age_min"),
+                format!("Mindestalter {min} liegt über Höchstalter {max}."),
+                format!("Minimum age {min} is above maximum age {max}."),
+            );
         }
         if let Some(v) = m.get("residence_status") {
             self.code_list(&path.key("residence_status"), v, &self.v.vocab.residence_status, 0);
@@ -623,13 +623,13 @@ impl Checker<'_, '_> {
                     let mut seen: Vec<&str> = Vec::new();
                     for (i, item) in items.iter().enumerate() {
                         let ip = p.index(i);
-                        if let Some(ags) = self.string(&ip, item) {
-                            if self.ags(&ip, ags) {
-                                if seen.contains(&ags) {
-                                    self.duplicate(&ip, ags);
-                                }
-                                seen.push(ags);
+                        if let Some(ags) = self.string(&ip, item)
+                            && self.ags(&ip, ags)
+                        {
+                            if seen.contains(&ags) {
+                                self.duplicate(&ip, ags);
                             }
+                            seen.push(ags);
                         }
                     }
                 }
@@ -675,15 +675,15 @@ impl Checker<'_, '_> {
         }
         if let Some(v) = m.get("postcode") {
             let p = path.key("postcode");
-            if let Some(pc) = self.string(&p, v) {
-                if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
-                    self.push(
-                        Code::InvalidPostcode,
-                        &p,
-                        format!("„{}“ ist keine fünfstellige Postleitzahl.", truncate(pc)),
-                        format!("\"{}\" is not a five-digit postcode.", truncate(pc)),
-                    );
-                }
+            if let Some(pc) = self.string(&p, v)
+                && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()))
+            {
+                self.push(
+                    Code::InvalidPostcode,
+                    &p,
+                    format!("„{}“ ist keine fünfstellige Postleitzahl.", truncate(pc)),
+                    format!("\"{}\" is not a five-digit postcode.", truncate(pc)),
+                );
             }
         }
         let ags = m.get("ags").and_then(|v| {
@@ -708,10 +708,10 @@ impl Checker<'_, '_> {
             }
             _ => {}
         }
-        if let (Some(lat), Some(lon)) = (lat, lon) {
-            if let Some(f) = geo::check_position(self.v.region, path, lat, lon, ags) {
-                self.out.push(f);
-            }
+        if let (Some(lat), Some(lon)) = (lat, lon)
+            && let Some(f) = geo::check_position(self.v.region, path, lat, lon, ags)
+        {
+            self.out.push(f);
         }
     }
 
@@ -720,15 +720,15 @@ impl Checker<'_, '_> {
         self.fields(path, m, &["start_date", "end_date", "opening_hours", "note"], &[]);
         let start = m.get("start_date").and_then(|v| self.date(&path.key("start_date"), v));
         let end = m.get("end_date").and_then(|v| self.date(&path.key("end_date"), v));
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                self.push(
-                    Code::DateRange,
-                    &path.key("end_date"),
-                    format!("Enddatum {e} liegt vor Startdatum {s}."),
-                    format!("End date {e} is before start date {s}."),
-                );
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            self.push(
+                Code::DateRange,
+                &path.key("end_date"),
+                format!("Enddatum {e} liegt vor Startdatum {s}."),
+                format!("End date {e} is before start date {s}."),
+            );
         }
         if let Some(v) = m.get("opening_hours") {
             let p = path.key("opening_hours");
@@ -764,15 +764,15 @@ impl Checker<'_, '_> {
             t
         };
         let (opens, closes) = (time("opens"), time("closes"));
-        if let (Some(o), Some(c)) = (opens, closes) {
-            if c <= o {
-                self.push(
-                    Code::TimeRange,
-                    &path.key("closes"),
-                    "Die Schließzeit liegt nicht nach der Öffnungszeit.".into(),
-                    "The closing time is not after the opening time.".into(),
-                );
-            }
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c <= o
+        {
+            self.push(
+                Code::TimeRange,
+                &path.key("closes"),
+                "Die Schließzeit liegt nicht nach der Öffnungszeit.".into(),
+                "The closing time is not after the opening time.".into(),
+            );
         }
     }
 
@@ -792,28 +792,28 @@ impl Checker<'_, '_> {
         }
         if let Some(v) = m.get("email") {
             let p = path.key("email");
-            if let Some(s) = self.string(&p, v) {
-                if !formats::is_email(s) {
-                    self.push(
-                        Code::InvalidEmail,
-                        &p,
-                        format!("„{}“ ist keine gültige E-Mail-Adresse.", truncate(s)),
-                        format!("\"{}\" is not a valid e-mail address.", truncate(s)),
-                    );
-                }
+            if let Some(s) = self.string(&p, v)
+                && !formats::is_email(s)
+            {
+                self.push(
+                    Code::InvalidEmail,
+                    &p,
+                    format!("„{}“ ist keine gültige E-Mail-Adresse.", truncate(s)),
+                    format!("\"{}\" is not a valid e-mail address.", truncate(s)),
+                );
             }
         }
         if let Some(v) = m.get("phone") {
             let p = path.key("phone");
-            if let Some(s) = self.string(&p, v) {
-                if !formats::is_phone(s) {
-                    self.push(
-                        Code::InvalidPhone,
-                        &p,
-                        format!("„{}“ ist keine gültige Telefonnummer.", truncate(s)),
-                        format!("\"{}\" is not a valid phone number.", truncate(s)),
-                    );
-                }
+            if let Some(s) = self.string(&p, v)
+                && !formats::is_phone(s)
+            {
+                self.push(
+                    Code::InvalidPhone,
+                    &p,
+                    format!("„{}“ ist keine gültige Telefonnummer.", truncate(s)),
+                    format!("\"{}\" is not a valid phone number.", truncate(s)),
+                );
             }
         }
         if let Some(v) = m.get("url") {

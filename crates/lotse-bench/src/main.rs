@@ -1,0 +1,29 @@
+//! `lotse-bench`: the benchmark harness. Each subcommand measures one area and prints its
+//! figures next to a baseline measured in the same run, as the ratio that `docs/benchmarks.md`
+//! records. Run it in release mode: `cargo run --release -p lotse-bench -- validate`.
+
+#![forbid(unsafe_code)]
+
+mod stats;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "lotse-bench", about = "Lotse benchmark harness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validation throughput (NDJSON, CSV) against bare serde_json parsing, and generation speed.
+    Validate(validate::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Validate(args) => validate::run(args),
+    }
+}
