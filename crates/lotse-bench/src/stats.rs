@@ -2,22 +2,42 @@
 
 use std::time::{Duration, Instant};
 
-/// Runs `f` `runs` times and returns the durations, sorted.
-pub fn time_runs(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    let mut d: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    d.sort();
-    d
+/// Wall-clock and on-CPU time of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub wall: Duration,
+    /// Time this thread actually ran on a CPU. On a shared, busy machine wall time includes
+    /// waiting for a core; CPU time does not, so it is the steadier figure for single-threaded
+    /// throughput.
+    pub cpu: Duration,
 }
 
-/// The median of sorted durations.
-pub fn median(sorted: &[Duration]) -> Duration {
-    sorted[sorted.len() / 2]
+/// Runs `f` `runs` times and returns the median wall and the median CPU time.
+pub fn time_runs(runs: usize, mut f: impl FnMut()) -> Timing {
+    let mut wall = Vec::with_capacity(runs);
+    let mut cpu = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let (start, start_cpu) = (Instant::now(), thread_cpu_time());
+        f();
+        wall.push(start.elapsed());
+        cpu.push(thread_cpu_time().saturating_sub(start_cpu));
+    }
+    Timing { wall: median(&mut wall), cpu: median(&mut cpu) }
+}
+
+/// The median of durations.
+pub fn median(d: &mut [Duration]) -> Duration {
+    d.sort();
+    d[d.len() / 2]
+}
+
+/// Time the calling thread has spent on a CPU, from `/proc/thread-self/schedstat`
+/// (nanoseconds); zero where that file does not exist.
+pub fn thread_cpu_time() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if readable.

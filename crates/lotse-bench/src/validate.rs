@@ -10,7 +10,7 @@ use lotse_standard::date::Date;
 use lotse_standard::read::{InputFormat, records};
 use lotse_standard::validate::{Batch, Validator};
 
-use crate::stats::{median, peak_rss_mib, rss_mib, time_runs};
+use crate::stats::{Timing, peak_rss_mib, rss_mib, thread_cpu_time, time_runs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -57,22 +57,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.runs
     );
 
-    let baseline = median(&time_runs(args.runs, || {
+    let baseline = time_runs(args.runs, || {
         for line in ndjson.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             black_box(serde_json::from_slice::<serde_json::Value>(line).expect("valid JSON"));
         }
-    }));
+    });
     let mut errors = 0;
-    let nd = median(&time_runs(args.runs, || errors += validate(&ndjson, InputFormat::Ndjson)));
-    let cs = median(&time_runs(args.runs, || errors += validate(&csv, InputFormat::Csv)));
+    let nd = time_runs(args.runs, || errors += validate(&ndjson, InputFormat::Ndjson));
+    let cs = time_runs(args.runs, || errors += validate(&csv, InputFormat::Csv));
     anyhow::ensure!(errors == 0, "generated data produced {errors} records with errors");
 
-    let row = |name: &str, d: std::time::Duration| {
+    println!(
+        "  {:<30} {:>9} {:>9} {:>13} {:>13} {:>9}",
+        "", "wall ms", "CPU ms", "offers/s wall", "offers/s CPU", "CPU ratio"
+    );
+    let row = |name: &str, t: Timing| {
         println!(
-            "  {name:<34} {:>8.1} ms {:>10.0} offers/s  {:>5.2}× baseline",
-            d.as_secs_f64() * 1e3,
-            n / d.as_secs_f64(),
-            d.as_secs_f64() / baseline.as_secs_f64()
+            "  {name:<30} {:>9.1} {:>9.1} {:>13.0} {:>13.0} {:>8.2}×",
+            t.wall.as_secs_f64() * 1e3,
+            t.cpu.as_secs_f64() * 1e3,
+            n / t.wall.as_secs_f64(),
+            n / t.cpu.as_secs_f64(),
+            t.cpu.as_secs_f64() / baseline.cpu.as_secs_f64()
         );
     };
     row("baseline serde_json → Value", baseline);
@@ -81,15 +87,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
     if args.generate > 0 {
         let before = rss_mib().unwrap_or(0.0);
-        let start = Instant::now();
+        let (start, start_cpu) = (Instant::now(), thread_cpu_time());
         let mut sink = CountingSink(0);
         write_offers(Generator::new(Options::new(7, TODAY))?, args.generate, Format::Ndjson, &mut sink)?;
-        let took = start.elapsed();
+        let (took, cpu) = (start.elapsed(), thread_cpu_time().saturating_sub(start_cpu));
         println!(
-            "generate: {} offers NDJSON ({:.0} MB) in {:.1} s, {:.0} offers/s; RSS before {:.0} MiB, peak {:.0} MiB",
+            "generate: {} offers NDJSON ({:.0} MB) in {:.1} s wall, {:.1} s CPU, {:.0} offers/s wall; RSS before {:.0} MiB, peak {:.0} MiB",
             args.generate,
             sink.0 as f64 / 1e6,
             took.as_secs_f64(),
+            cpu.as_secs_f64(),
             args.generate as f64 / took.as_secs_f64(),
             before,
             peak_rss_mib().unwrap_or(0.0)

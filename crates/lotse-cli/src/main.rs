@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod demo_cmd;
 mod generate_cmd;
+mod node_cmd;
 mod validate_cmd;
 
 #[derive(Parser)]
@@ -30,6 +31,8 @@ enum Command {
     Validate(validate_cmd::Args),
     /// Erzeugt realistische Beispieldaten / generate realistic sample data.
     Generate(generate_cmd::Args),
+    /// Betreibt einen Knoten (Angebote einer Stelle) / runs an ingest node.
+    Node(node_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Generate(args) => generate_cmd::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Node(args) => node_cmd::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

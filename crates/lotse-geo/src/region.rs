@@ -88,6 +88,15 @@ impl Region {
         self.municipalities.iter().find(|m| m.contains(p))
     }
 
+    /// The municipality containing `p`, trying `hint` first: a record's declared municipality
+    /// is nearly always right, and testing it first spares the polygons of its neighbours.
+    pub fn locate_with_hint(&self, p: LatLon, hint: Option<&str>) -> Option<&Municipality> {
+        match hint.and_then(|ags| self.municipality(ags)) {
+            Some(m) if m.contains(p) => Some(m),
+            _ => self.locate(p),
+        }
+    }
+
     pub fn postcode(&self, postcode: &str) -> Option<&PostcodeCentroid> {
         self.postcodes.get(postcode)
     }

@@ -98,6 +98,10 @@ pub fn parse_time(s: &str) -> Option<u32> {
 /// a character entity (`&amp;`, `&#x3C;`). A lone `<` as in "Kinder < 6 Jahre" is not markup.
 pub fn contains_markup(s: &str) -> bool {
     let b = s.as_bytes();
+    // Almost every text has neither character; one quick pass settles those.
+    if !b.iter().any(|&c| c == b'<' || c == b'&') {
+        return false;
+    }
     for (i, &c) in b.iter().enumerate() {
         match c {
             b'<' => {

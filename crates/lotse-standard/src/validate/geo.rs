@@ -20,7 +20,7 @@ pub(super) fn check_position(
 ) -> Option<Finding> {
     let p = LatLon::new(lat, lon);
     let declared = declared_ags.and_then(|a| region.municipality(a));
-    let found = region.locate(p);
+    let found = region.locate_with_hint(p, declared_ags);
     let lat_path = path.key("lat");
     if let (Some(found), Some(declared)) = (found, declared)
         && found.ags == declared.ags

@@ -1,0 +1,241 @@
+//! The RPDE 1.0 change feed, `GET /feed/offers`.
+//!
+//! Items are ordered by `(modified, id)`; a page after `(afterTimestamp, afterId)` holds the
+//! rows with `modified > ts OR (modified = ts AND id > id)`. Each page has `next` (absolute,
+//! built from its last item), `items` and `license`. The last page has no items and `next`
+//! equal to its own URL. Pages with items may be cached for an hour (a page's range of the
+//! ordering never gains items, it can only lose ones that changed again and moved to the end);
+//! the last page only for a few seconds, since new changes appear there.
+//!
+//! Each `updated` item carries, besides the RPDE members, `standard_version`: the version of
+//! the standard the offer was validated with, so that the hub can show nodes on an old
+//! version. `data` is the offer exactly as stored, in the standard's JSON. Tombstones have no
+//! `data` and no `standard_version`.
+//!
+//! The body is written by hand: `data` is already JSON text, and copying it into the page
+//! verbatim avoids parsing every offer on every read.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use lotse_http::Problem;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::state::AppState;
+use crate::store::FeedRow;
+
+/// `Cache-Control` of a page with items.
+pub const CACHE_FULL_PAGE: &str = "public, max-age=3600";
+/// `Cache-Control` of the last page.
+pub const CACHE_LAST_PAGE: &str = "public, max-age=8";
+/// The feed's path below the public URL.
+pub const FEED_PATH: &str = "/feed/offers";
+
+/// The position after which a page starts.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// The `modified` of the last item seen.
+    #[param(value_type = Option<i64>)]
+    pub after_timestamp: Option<String>,
+    /// The `id` of the last item seen.
+    pub after_id: Option<String>,
+}
+
+/// An RPDE page (documentation of the shape; the body is written by [`render_page`]).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FeedPage {
+    /// The URL of the next page; on the last page, this page's own URL.
+    pub next: String,
+    pub items: Vec<FeedItem>,
+    /// The license of the data.
+    pub license: String,
+}
+
+/// An RPDE item: an offer (`updated`) or a tombstone (`deleted`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FeedItem {
+    /// `updated` or `deleted`.
+    pub state: String,
+    /// Always `Offer`.
+    pub kind: String,
+    pub id: String,
+    /// The change number; grows with every change of the node.
+    pub modified: i64,
+    /// The standard version the offer was validated with (`updated` items only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub standard_version: Option<String>,
+    /// The offer in the standard's JSON (`updated` items only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The absolute URL of the page after `(modified, id)`.
+pub fn page_url(public_url: &str, after: Option<(i64, &str)>) -> String {
+    match after {
+        None => format!("{public_url}{FEED_PATH}"),
+        Some((ts, id)) => {
+            let id = serde_urlencoded::to_string([("afterId", id)]).unwrap_or_default();
+            format!("{public_url}{FEED_PATH}?afterTimestamp={ts}&{id}")
+        }
+    }
+}
+
+fn parse_position(q: &FeedQuery) -> Result<Option<(i64, &str)>, Problem> {
+    match (&q.after_timestamp, &q.after_id) {
+        (None, None) => Ok(None),
+        (Some(ts), Some(id)) => match ts.parse::<i64>() {
+            Ok(ts) if ts >= 0 => Ok(Some((ts, id.as_str()))),
+            _ => Err(Problem::bad_request(
+                "afterTimestamp muss eine nicht-negative ganze Zahl sein.",
+                "afterTimestamp must be a non-negative integer.",
+            )),
+        },
+        _ => Err(Problem::bad_request(
+            "afterTimestamp und afterId gehören zusammen: beide oder keiner.",
+            "afterTimestamp and afterId go together: both or neither.",
+        )),
+    }
+}
+
+/// Writes a page as JSON text.
+pub fn render_page(public_url: &str, license: &str, own: Option<(i64, &str)>, rows: &[FeedRow]) -> String {
+    let next = match rows.last() {
+        Some(last) => page_url(public_url, Some((last.modified, &last.id))),
+        None => page_url(public_url, own),
+    };
+    let size: usize = rows.iter().map(|r| r.data.as_ref().map_or(0, String::len) + r.id.len() + 96).sum();
+    let mut out = String::with_capacity(size + next.len() + license.len() + 64);
+    out.push_str("{\"next\":");
+    push_json_string(&mut out, &next);
+    out.push_str(",\"items\":[");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match &row.data {
+            Some(data) => {
+                out.push_str("{\"state\":\"updated\",\"kind\":\"Offer\",\"id\":");
+                push_json_string(&mut out, &row.id);
+                out.push_str(",\"modified\":");
+                out.push_str(&row.modified.to_string());
+                if let Some(v) = &row.standard_version {
+                    out.push_str(",\"standard_version\":");
+                    push_json_string(&mut out, v);
+                }
+                out.push_str(",\"data\":");
+                // Stored canonical JSON, written by serde_json; copied as it is.
+                out.push_str(data);
+                out.push('}');
+            }
+            None => {
+                out.push_str("{\"state\":\"deleted\",\"kind\":\"Offer\",\"id\":");
+                push_json_string(&mut out, &row.id);
+                out.push_str(",\"modified\":");
+                out.push_str(&row.modified.to_string());
+                out.push('}');
+            }
+        }
+    }
+    out.push_str("],\"license\":");
+    push_json_string(&mut out, license);
+    out.push('}');
+    out
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    // serde_json escapes exactly as JSON requires; a string cannot fail to serialise.
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned()));
+}
+
+/// `GET /feed/offers`
+#[utoipa::path(
+    get,
+    path = "/feed/offers",
+    tag = "feed",
+    params(FeedQuery),
+    responses(
+        (status = 200, description = "Eine Seite des RPDE-Feeds / one page of the RPDE feed", body = FeedPage,
+         headers(("Cache-Control" = String, description = "public, max-age=3600 with items; public, max-age=8 on the last page"))),
+        (status = 400, description = "Ungültige Position / invalid position", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> Result<Response, Problem> {
+    let own = parse_position(&q)?;
+    let rows =
+        state.store.feed_page(own, state.config.feed_page_size).await.map_err(|e| Problem::internal(&e))?;
+    let body = render_page(&state.public_url, &state.config.license, own, &rows);
+    state.metrics.feed_reads.inc(&[]);
+    state.metrics.feed_items.inc_by(&[], rows.len() as u64);
+    let cache = if rows.is_empty() { CACHE_LAST_PAGE } else { CACHE_FULL_PAGE };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn row(id: &str, modified: i64, data: Option<&str>) -> FeedRow {
+        FeedRow {
+            id: id.into(),
+            modified,
+            data: data.map(str::to_owned),
+            standard_version: data.map(|_| "1.0.0".to_owned()),
+        }
+    }
+
+    #[test]
+    fn page_with_items_and_tombstone() {
+        let rows = [row("a:1", 3, Some(r#"{"id":"a:1","x":"ü\""}"#)), row("b", 4, None)];
+        let text = render_page("http://n", "https://lic", None, &rows);
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["next"], "http://n/feed/offers?afterTimestamp=4&afterId=b");
+        assert_eq!(page["license"], "https://lic");
+        assert_eq!(page["items"][0]["state"], "updated");
+        assert_eq!(page["items"][0]["kind"], "Offer");
+        assert_eq!(page["items"][0]["modified"], 3);
+        assert_eq!(page["items"][0]["standard_version"], "1.0.0");
+        assert_eq!(page["items"][0]["data"]["x"], "ü\"");
+        let tomb = page["items"][1].as_object().unwrap();
+        assert_eq!(tomb.keys().collect::<Vec<_>>(), ["id", "kind", "modified", "state"]);
+        assert_eq!(tomb["state"], "deleted");
+        // The page also reads as the documented shape.
+        let _: FeedPage = serde_json::from_str(&text).unwrap();
+    }
+
+    #[test]
+    fn last_page_points_at_itself_and_ids_are_encoded() {
+        let text = render_page("http://n", "l", Some((7, "x y&z")), &[]);
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["next"], "http://n/feed/offers?afterTimestamp=7&afterId=x+y%26z");
+        assert_eq!(page["items"], Value::Array(vec![]));
+        let text = render_page("http://n", "l", None, &[]);
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["next"], "http://n/feed/offers");
+    }
+
+    #[test]
+    fn position_needs_both_parts() {
+        let q = |ts: Option<&str>, id: Option<&str>| FeedQuery {
+            after_timestamp: ts.map(str::to_owned),
+            after_id: id.map(str::to_owned),
+        };
+        assert!(parse_position(&q(None, None)).unwrap().is_none());
+        assert_eq!(parse_position(&q(Some("5"), Some("a"))).unwrap(), Some((5, "a")));
+        assert!(parse_position(&q(Some("5"), None)).is_err());
+        assert!(parse_position(&q(Some("x"), Some("a"))).is_err());
+        assert!(parse_position(&q(Some("-1"), Some("a"))).is_err());
+    }
+}

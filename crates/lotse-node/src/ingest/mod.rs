@@ -1,0 +1,318 @@
+//! Pushes: read, validate, store, log, ping.
+//!
+//! [`push`] is the whole pipeline behind the steward API. Reading and validation run on the
+//! blocking pool (they are CPU work); storing runs in one transaction together with the
+//! import-log entry, so a crash can never leave changes without their log entry or the other
+//! way round. The hub is told afterwards, without waiting.
+
+pub mod report;
+pub mod validate;
+
+use std::sync::mpsc;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use lotse_http::Problem;
+use lotse_standard::STANDARD_VERSION;
+use lotse_standard::date::Date;
+use lotse_standard::read::{InputFormat, ParseError};
+use serde_json::Value;
+
+use self::report::{ImportReport, ParseErrorView, Text};
+use self::validate::Prepared;
+use crate::state::AppState;
+use crate::store::{Applied, ChangeSet, ImportCounts, NewImport, TokenInfo, WriteOutcome};
+
+/// What a push asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// `POST /api/v1/offers`: create or update the records sent.
+    Post,
+    /// `PUT /api/v1/offers`: the records sent are the complete set; delete the rest.
+    PutAll { allow_empty: bool },
+    /// `PUT /api/v1/offers/{id}`: create or update one offer.
+    PutOne(String),
+    /// `DELETE /api/v1/offers/{id}`.
+    DeleteOne(String),
+}
+
+impl Operation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Operation::Post => "post",
+            Operation::PutAll { .. } => "put_all",
+            Operation::PutOne(_) => "put_one",
+            Operation::DeleteOne(_) => "delete_one",
+        }
+    }
+}
+
+/// Whether one bad record stops the whole push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Nothing is stored if any record has an error (the default).
+    #[default]
+    Atomic,
+    /// Valid records are stored; the others are reported.
+    Partial,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Atomic => "atomic",
+            Mode::Partial => "partial",
+        }
+    }
+}
+
+/// One push as received.
+#[derive(Debug)]
+pub struct Push {
+    pub operation: Operation,
+    pub mode: Mode,
+    pub format: InputFormat,
+    pub body: Bytes,
+}
+
+/// Current time in Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Runs a push: answers with the status and the report, or a problem that carries the report.
+pub async fn push(
+    state: &AppState,
+    token: &TokenInfo,
+    push: Push,
+) -> Result<(StatusCode, ImportReport), Problem> {
+    let now = now_unix();
+    let Push { operation, mode, format, body } = push;
+    let mut report = ImportReport {
+        import_id: None,
+        operation: operation.as_str().to_owned(),
+        mode: mode.as_str().to_owned(),
+        format: None,
+        committed: false,
+        standard_version: STANDARD_VERSION.to_owned(),
+        counts: ImportCounts::default(),
+        rejected: Vec::new(),
+        deleted_ids: Vec::new(),
+        parse_error: None,
+        findings: Vec::new(),
+    };
+    let (token_id, token_name) = (token.id, token.name.clone());
+    let entry = move |report: &ImportReport, status: StatusCode| NewImport {
+        token_id: Some(token_id),
+        token_name: token_name.clone(),
+        received_at: now,
+        operation: report.operation.clone(),
+        mode: report.mode.clone(),
+        format: report.format.clone(),
+        status: status.as_u16(),
+        committed: report.committed,
+        counts: report.counts,
+        report: serde_json::to_string(report).unwrap_or_default(),
+    };
+
+    if let Operation::DeleteOne(id) = &operation {
+        let changes = ChangeSet { deletes: vec![id.clone()], now, ..ChangeSet::default() };
+        let (applied, report) = apply_logged(state, changes, report, entry).await?;
+        return if applied.deletes.first() == Some(&WriteOutcome::Deleted) {
+            Ok((StatusCode::OK, report))
+        } else {
+            Err(Problem::not_found(&format!("Das Angebot „{id}“"), &format!("The offer \"{id}\"")))
+        };
+    }
+
+    let today = Date::from_unix_seconds(now);
+    let path_id = match &operation {
+        Operation::PutOne(id) => Some(id.clone()),
+        _ => None,
+    };
+    let prepared = tokio::task::spawn_blocking(move || match path_id {
+        Some(id) => validate::prepare_one(&body, format, today, &id),
+        None => validate::prepare(&body, format, today),
+    })
+    .await
+    .map_err(|e| Problem::internal(&e))?;
+
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(e) => return Err(unparsable(state, report, e, entry).await),
+    };
+    let Prepared { format: read_as, received, upserts, rejected, findings } = prepared;
+    report.format = read_as.map(|f| f.as_str().to_owned());
+    report.counts.received = count(received);
+    report.counts.rejected = count(rejected.len());
+    state.metrics.rejected.inc_by(&[], rejected.len() as u64);
+    let put_one_id = match &operation {
+        Operation::PutOne(id) => Some(id.clone()),
+        _ => None,
+    };
+    if let Some(id) = &put_one_id
+        && let Some(w) = upserts.first().filter(|w| &w.id != id)
+    {
+        {
+            let message = Text {
+                de: format!("Die ID im Angebot („{}“) passt nicht zur Adresse („{id}“).", w.id),
+                en: format!("The id in the offer (\"{}\") does not match the address (\"{id}\").", w.id),
+            };
+            report.findings = findings;
+            report.findings.push(report::ReportFinding {
+                record: 0,
+                id: Some(w.id.clone()),
+                severity: "error".into(),
+                code: "id_mismatch".into(),
+                pointer: "/id".into(),
+                line: None,
+                column: None,
+                message,
+            });
+            report.counts.rejected = 1;
+            report.rejected.push(report::RejectedRecord { index: 0, id: Some(w.id.clone()) });
+            return Err(rejected_problem(state, report, entry).await);
+        }
+    }
+    report.findings = findings;
+    report.rejected = rejected;
+    let atomic = mode == Mode::Atomic || put_one_id.is_some();
+    if !report.rejected.is_empty() && atomic {
+        return Err(rejected_problem(state, report, entry).await);
+    }
+    if let Operation::PutAll { allow_empty: false } = operation
+        && received == 0
+    {
+        {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty-set",
+                "Leere Gesamtliste",
+                "Empty complete set",
+            )
+            .with_detail(
+                "Eine leere Gesamtliste würde alle Angebote löschen. Falls das gewollt ist, bitte mit ?allow_empty=true senden.",
+                "An empty complete set would delete every offer. If that is intended, send it with ?allow_empty=true.",
+            ));
+        }
+    }
+    let replace_all = matches!(operation, Operation::PutAll { .. })
+        .then(|| report.rejected.iter().filter_map(|r| r.id.clone()).collect());
+    let changes = ChangeSet { upserts, deletes: Vec::new(), replace_all, now };
+    let (applied, report) = apply_logged(state, changes, report, entry).await?;
+    let status = if put_one_id.is_some() && applied.upserts.first() == Some(&WriteOutcome::Created) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, report))
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Applies the changes together with their import-log entry, counts, notifies the pinger.
+async fn apply_logged(
+    state: &AppState,
+    changes: ChangeSet,
+    report: ImportReport,
+    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport + Send + 'static + Clone,
+) -> Result<(Applied, ImportReport), Problem> {
+    // The report is completed inside the transaction, from the outcome, and handed back here.
+    let (tx, rx) = mpsc::sync_channel::<ImportReport>(1);
+    let deleting_one = report.operation == "delete_one";
+    let builder = Box::new(move |applied: &Applied| {
+        let mut report = report;
+        report.committed = true;
+        report.counts.created = count(applied.count(WriteOutcome::Created));
+        report.counts.updated = count(applied.count(WriteOutcome::Updated));
+        report.counts.unchanged = count(applied.count(WriteOutcome::Unchanged));
+        report.counts.deleted = count(applied.count(WriteOutcome::Deleted));
+        report.deleted_ids = applied.replaced_away.clone();
+        let status = if deleting_one && applied.deletes.first() == Some(&WriteOutcome::NotFound) {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        let e = entry(&report, status);
+        let _ = tx.send(report);
+        e
+    });
+    let (applied, import_id) =
+        state.store.apply(changes, Some(builder)).await.map_err(|e| Problem::internal(&e))?;
+    let mut report = rx.try_recv().map_err(|e| Problem::internal(&e))?;
+    report.import_id = import_id;
+    for (outcome, label) in [
+        (WriteOutcome::Created, "created"),
+        (WriteOutcome::Updated, "updated"),
+        (WriteOutcome::Unchanged, "unchanged"),
+        (WriteOutcome::Deleted, "deleted"),
+    ] {
+        state.metrics.offers.inc_by(&[label], applied.count(outcome) as u64);
+    }
+    if applied.changes() > 0 {
+        state.pinger.changed();
+    }
+    Ok((applied, report))
+}
+
+/// 422 for a push with rejected records: logged, nothing stored.
+async fn rejected_problem(
+    state: &AppState,
+    report: ImportReport,
+    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport,
+) -> Problem {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut report = report;
+    match state.store.record_import(entry(&report, status)).await {
+        Ok(id) => report.import_id = Some(id),
+        Err(e) => return Problem::internal(&e),
+    }
+    let errors: Vec<Value> = report.findings.iter().filter_map(|f| serde_json::to_value(f).ok()).collect();
+    let n = report.counts.rejected;
+    Problem::unprocessable(errors)
+        .with_detail(
+            format!("{n} Datensätze haben Fehler; es wurde nichts gespeichert."),
+            format!("{n} records have errors; nothing was stored."),
+        )
+        .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+}
+
+/// 400 for a body that cannot be read at all: logged, with the position.
+async fn unparsable(
+    state: &AppState,
+    mut report: ImportReport,
+    e: ParseError,
+    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport,
+) -> Problem {
+    let view = ParseErrorView {
+        line: e.line,
+        column: e.column,
+        message: Text { de: e.message.de.clone(), en: e.message.en.clone() },
+    };
+    report.parse_error = Some(view.clone());
+    let status = StatusCode::BAD_REQUEST;
+    match state.store.record_import(entry(&report, status)).await {
+        Ok(id) => report.import_id = Some(id),
+        Err(err) => return Problem::internal(&err),
+    }
+    let error = serde_json::json!({
+        "severity": "error",
+        "code": "unparsable",
+        "line": e.line,
+        "column": e.column,
+        "message": view.message,
+    });
+    Problem::bad_request(
+        format!("Zeile {}, Spalte {}: {}", e.line, e.column, e.message.de),
+        format!("Line {}, column {}: {}", e.line, e.column, e.message.en),
+    )
+    .with_errors(vec![error])
+    .with_extension("line", Value::from(e.line))
+    .with_extension("column", Value::from(e.column))
+    .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+}

@@ -1,0 +1,468 @@
+//! The node's storage: one trait, [`NodeStore`], implemented for SQLite and PostgreSQL.
+//!
+//! Tables (migrations in `migrations/{sqlite,postgres}/node/`):
+//! - `node_state`: one row with `last_change`, the last change number handed out.
+//! - `offers`: every offer ever published, live or as a tombstone, with the change number of its
+//!   latest change in `modified`. The RPDE feed is this table ordered by `(modified, id)`.
+//! - `tokens`: API tokens by SHA-256 hash, with name, role and revocation time.
+//! - `imports`: one row per push with who sent it, when, and the full report.
+//!
+//! Architecture invariant: change numbers are allocated only inside the writing transaction,
+//! from `node_state`, whose row lock (PostgreSQL) or the database write lock (SQLite) serialises
+//! writers until commit. Hence numbers become visible in commit order, and a feed reader that
+//! has seen number `n` will never later find a new change numbered below `n`.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Errors of the store. Callers answer them with a 500 and log the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (expected sqlite:… or postgres:…)")]
+    UnsupportedUrl,
+    #[error("a token named {0:?} is already active")]
+    DuplicateTokenName(String),
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+/// One offer to be written: validated, in canonical JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferWrite {
+    pub id: String,
+    /// Canonical JSON of the offer.
+    pub data: String,
+    /// SHA-256 of `data`.
+    pub hash: Vec<u8>,
+    pub standard_version: String,
+}
+
+/// What a write request asks the store to do, in one transaction.
+#[derive(Debug, Default)]
+pub struct ChangeSet {
+    /// Offers to create or update; ids are unique within the set.
+    pub upserts: Vec<OfferWrite>,
+    /// Offers to delete (tombstone).
+    pub deletes: Vec<String>,
+    /// With `Some(keep)`, the change set is the node's complete set: every live offer that is
+    /// neither in `upserts` nor in `keep` is deleted. `keep` holds the ids of records that were
+    /// sent but rejected, whose stored versions must survive.
+    pub replace_all: Option<Vec<String>>,
+    /// The time of the change, Unix seconds.
+    pub now: i64,
+}
+
+/// What happened to one offer of a change set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOutcome {
+    Created,
+    Updated,
+    Unchanged,
+    Deleted,
+    /// A delete of an offer that is not live.
+    NotFound,
+}
+
+/// The result of applying a [`ChangeSet`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// One outcome per entry of `upserts`, in order.
+    pub upserts: Vec<WriteOutcome>,
+    /// One outcome per entry of `deletes`, in order (`Deleted` or `NotFound`).
+    pub deletes: Vec<WriteOutcome>,
+    /// Ids deleted because a complete set did not contain them.
+    pub replaced_away: Vec<String>,
+    /// The node's last change number after the transaction.
+    pub last_change: i64,
+}
+
+impl Applied {
+    /// Number of rows that received a new change number.
+    pub fn changes(&self) -> usize {
+        self.upserts
+            .iter()
+            .chain(&self.deletes)
+            .filter(|o| matches!(o, WriteOutcome::Created | WriteOutcome::Updated | WriteOutcome::Deleted))
+            .count()
+            + self.replaced_away.len()
+    }
+
+    pub fn count(&self, outcome: WriteOutcome) -> usize {
+        let n = self.upserts.iter().chain(&self.deletes).filter(|o| **o == outcome).count();
+        if outcome == WriteOutcome::Deleted { n + self.replaced_away.len() } else { n }
+    }
+}
+
+/// A live offer as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOffer {
+    pub id: String,
+    pub modified: i64,
+    pub data: String,
+    pub standard_version: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One row of the change feed: a live offer or a tombstone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRow {
+    pub id: String,
+    pub modified: i64,
+    /// `None` for a tombstone.
+    pub data: Option<String>,
+    pub standard_version: Option<String>,
+}
+
+/// The roles a token can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// May push, change and read offers and the import log.
+    Steward,
+    /// May additionally manage tokens.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Steward => "steward",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "steward" => Some(Role::Steward),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A token as stored (without the token itself, which is never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds; set once the token is revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// An entry of the import log, to be written together with the changes it reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImport {
+    pub token_id: Option<i64>,
+    pub token_name: String,
+    pub received_at: i64,
+    /// `post`, `put_all`, `put_one` or `delete_one`.
+    pub operation: String,
+    /// `atomic` or `partial`.
+    pub mode: String,
+    /// The input format, when a body was read.
+    pub format: Option<String>,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// Whether changes were stored.
+    pub committed: bool,
+    pub counts: ImportCounts,
+    /// The report as JSON.
+    pub report: String,
+}
+
+/// The counts of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportCounts {
+    pub received: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub deleted: i64,
+}
+
+/// An entry of the import log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub token_id: Option<i64>,
+    pub token_name: String,
+    pub received_at: i64,
+    pub operation: String,
+    pub mode: String,
+    pub format: Option<String>,
+    pub status: u16,
+    pub committed: bool,
+    pub counts: ImportCounts,
+    /// The report as JSON; `None` in listings, which leave it out.
+    pub report: Option<String>,
+}
+
+/// Builds the import-log entry once the outcome of the change set is known, so that the entry
+/// is written in the same transaction as the changes it reports.
+pub type ImportBuilder = Box<dyn FnOnce(&Applied) -> NewImport + Send>;
+
+/// The node's storage.
+#[async_trait]
+pub trait NodeStore: Send + Sync + 'static {
+    /// Answers when the database is reachable (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Applies a change set in one transaction, with the import-log entry built by `log` (if
+    /// any), and returns what happened to each offer.
+    async fn apply(
+        &self,
+        changes: ChangeSet,
+        log: Option<ImportBuilder>,
+    ) -> Result<(Applied, Option<i64>), StoreError>;
+
+    /// Writes an import-log entry on its own (for pushes that stored nothing).
+    async fn record_import(&self, entry: NewImport) -> Result<i64, StoreError>;
+
+    /// A live offer.
+    async fn get_offer(&self, id: &str) -> Result<Option<StoredOffer>, StoreError>;
+
+    /// Live offers ordered by id, after `after_id`, at most `limit`.
+    async fn list_offers(&self, after_id: Option<&str>, limit: u32) -> Result<Vec<StoredOffer>, StoreError>;
+
+    /// Number of live offers.
+    async fn count_offers(&self) -> Result<i64, StoreError>;
+
+    /// Feed rows ordered by `(modified, id)`, strictly after `after` when given, at most `limit`.
+    async fn feed_page(&self, after: Option<(i64, &str)>, limit: u32) -> Result<Vec<FeedRow>, StoreError>;
+
+    /// The node's last change number.
+    async fn last_change(&self) -> Result<i64, StoreError>;
+
+    /// Removes tombstones whose deletion is older than `cutoff` (Unix seconds); returns how many.
+    async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
+
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<TokenInfo, StoreError>;
+
+    /// The token with this hash, revoked or not.
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenInfo>, StoreError>;
+
+    async fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+
+    /// Revokes the active token with this id; `false` if there is none.
+    async fn revoke_token(&self, id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Import-log entries, newest first, with ids below `before_id`, at most `limit`, without
+    /// their reports.
+    async fn list_imports(&self, before_id: Option<i64>, limit: u32)
+    -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// One import-log entry with its report.
+    async fn get_import(&self, id: i64) -> Result<Option<ImportRecord>, StoreError>;
+}
+
+/// Options for opening a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Maximum connections of the (reading) pool.
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 8 }
+    }
+}
+
+/// Opens the store for a `sqlite:` or `postgres:` URL and runs its migrations.
+pub async fn open(url: &str, options: &StoreOptions) -> Result<Arc<dyn NodeStore>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url, options).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PostgresStore::open(url, options).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl)
+    }
+}
+
+/// Decides the outcome of each upsert and delete from the stored state, and hands out change
+/// numbers from `last_change`. Shared by both implementations so that they cannot disagree.
+pub(crate) struct Plan {
+    pub applied: Applied,
+    /// Rows to write: (index into upserts or `None` for a tombstone of `id`), change number.
+    pub writes: Vec<PlannedWrite>,
+}
+
+pub(crate) enum PlannedWrite {
+    Upsert { index: usize, modified: i64 },
+    Tombstone { id: String, modified: i64 },
+}
+
+/// The stored state of one id, as far as planning needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct Existing {
+    pub deleted: bool,
+    pub hash: Option<Vec<u8>>,
+    pub standard_version: Option<String>,
+}
+
+pub(crate) fn plan(
+    changes: &ChangeSet,
+    existing: &std::collections::HashMap<String, Existing>,
+    mut last_change: i64,
+) -> Plan {
+    let mut applied = Applied::default();
+    let mut writes = Vec::new();
+    let mut next = || {
+        last_change += 1;
+        last_change
+    };
+    for (index, w) in changes.upserts.iter().enumerate() {
+        let outcome = match existing.get(&w.id) {
+            Some(e) if !e.deleted => {
+                if e.hash.as_deref() == Some(w.hash.as_slice())
+                    && e.standard_version.as_deref() == Some(w.standard_version.as_str())
+                {
+                    WriteOutcome::Unchanged
+                } else {
+                    WriteOutcome::Updated
+                }
+            }
+            _ => WriteOutcome::Created,
+        };
+        if outcome != WriteOutcome::Unchanged {
+            writes.push(PlannedWrite::Upsert { index, modified: next() });
+        }
+        applied.upserts.push(outcome);
+    }
+    let mut deleted_now = std::collections::HashSet::new();
+    for id in &changes.deletes {
+        let live = existing.get(id).is_some_and(|e| !e.deleted);
+        if live && deleted_now.insert(id.as_str()) {
+            writes.push(PlannedWrite::Tombstone { id: id.clone(), modified: next() });
+            applied.deletes.push(WriteOutcome::Deleted);
+        } else {
+            applied.deletes.push(WriteOutcome::NotFound);
+        }
+    }
+    if let Some(keep) = &changes.replace_all {
+        let mut wanted: std::collections::HashSet<&str> = keep.iter().map(String::as_str).collect();
+        wanted.extend(changes.upserts.iter().map(|w| w.id.as_str()));
+        // Sorted, so that the change numbers of a replacement do not depend on hash order.
+        let mut gone: Vec<&String> = existing
+            .iter()
+            .filter(|(id, e)| {
+                !e.deleted && !wanted.contains(id.as_str()) && !deleted_now.contains(id.as_str())
+            })
+            .map(|(id, _)| id)
+            .collect();
+        gone.sort();
+        for id in gone {
+            writes.push(PlannedWrite::Tombstone { id: id.clone(), modified: next() });
+            applied.replaced_away.push(id.clone());
+        }
+    }
+    applied.last_change = last_change;
+    Plan { applied, writes }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn write(id: &str, data: &str) -> OfferWrite {
+        OfferWrite {
+            id: id.into(),
+            data: data.into(),
+            hash: data.as_bytes().to_vec(),
+            standard_version: "1.0.0".into(),
+        }
+    }
+
+    fn live(data: &str) -> Existing {
+        Existing {
+            deleted: false,
+            hash: Some(data.as_bytes().to_vec()),
+            standard_version: Some("1.0.0".into()),
+        }
+    }
+
+    #[test]
+    fn plan_assigns_numbers_only_to_changes() {
+        let existing = HashMap::from([
+            ("same".to_owned(), live("x")),
+            ("changed".to_owned(), live("old")),
+            ("dead".to_owned(), Existing { deleted: true, hash: None, standard_version: None }),
+            ("other".to_owned(), live("o")),
+            ("kept".to_owned(), live("k")),
+        ]);
+        let changes = ChangeSet {
+            upserts: vec![
+                write("same", "x"),
+                write("changed", "new"),
+                write("dead", "d"),
+                write("fresh", "f"),
+            ],
+            deletes: vec!["missing".into()],
+            replace_all: Some(vec!["kept".into()]),
+            now: 0,
+        };
+        let p = plan(&changes, &existing, 10);
+        assert_eq!(
+            p.applied.upserts,
+            [WriteOutcome::Unchanged, WriteOutcome::Updated, WriteOutcome::Created, WriteOutcome::Created]
+        );
+        assert_eq!(p.applied.deletes, [WriteOutcome::NotFound]);
+        assert_eq!(p.applied.replaced_away, ["other"]);
+        assert_eq!(p.applied.last_change, 14);
+        assert_eq!(p.applied.changes(), 4);
+        assert_eq!(p.applied.count(WriteOutcome::Deleted), 1);
+        let numbers: Vec<i64> = p
+            .writes
+            .iter()
+            .map(|w| match w {
+                PlannedWrite::Upsert { modified, .. } | PlannedWrite::Tombstone { modified, .. } => *modified,
+            })
+            .collect();
+        assert_eq!(numbers, [11, 12, 13, 14]);
+    }
+
+    #[test]
+    fn a_new_standard_version_is_a_change() {
+        let existing = HashMap::from([("a".to_owned(), live("x"))]);
+        let mut w = write("a", "x");
+        w.standard_version = "1.1.0".into();
+        let p = plan(&ChangeSet { upserts: vec![w], ..ChangeSet::default() }, &existing, 0);
+        assert_eq!(p.applied.upserts, [WriteOutcome::Updated]);
+    }
+
+    #[test]
+    fn deleting_twice_in_one_set_deletes_once() {
+        let existing = HashMap::from([("a".to_owned(), live("x"))]);
+        let changes = ChangeSet { deletes: vec!["a".into(), "a".into()], ..ChangeSet::default() };
+        let p = plan(&changes, &existing, 0);
+        assert_eq!(p.applied.deletes, [WriteOutcome::Deleted, WriteOutcome::NotFound]);
+        assert_eq!(p.writes.len(), 1);
+    }
+}
