@@ -58,3 +58,84 @@ async fn bulk_put_and_feed_read_rates() {
         node.node.shutdown().await.unwrap();
     }
 }
+
+/// The baseline for the ingest figure: the same number of rows, with the same canonical JSON
+/// and hash precomputed, written into the node's own `offers` table by a bare `INSERT` loop in
+/// one transaction, and on PostgreSQL also by `COPY`. No HTTP, no parsing, no validation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark; run in release mode"]
+async fn bare_insert_baseline() {
+    use sha2::{Digest, Sha256};
+    let n: usize = std::env::var("LOTSE_BULK_N").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let rows: Vec<(String, String, Vec<u8>)> = (0..n)
+        .map(|i| {
+            let id = format!("bulk-{i:07}");
+            let data = offer(&id, &format!("Integrationskurs {i}")).to_string();
+            let hash = Sha256::digest(data.as_bytes()).to_vec();
+            (id, data, hash)
+        })
+        .collect();
+    for db in TestDb::all().await {
+        let kind = db.kind();
+        // Opening the store runs the migrations, so the table is the node's real one.
+        drop(db.open().await);
+        let t = Instant::now();
+        match kind {
+            "sqlite" => {
+                let pool = sqlx::SqlitePool::connect(db.url()).await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                for (i, (id, data, hash)) in rows.iter().enumerate() {
+                    sqlx::query("INSERT INTO offers (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) VALUES (?, ?, 0, ?, ?, '1.0.0', 0, 0)")
+                        .bind(id).bind(i as i64 + 1).bind(data).bind(hash)
+                        .execute(&mut *tx).await.unwrap();
+                }
+                tx.commit().await.unwrap();
+            }
+            _ => {
+                let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                for (i, (id, data, hash)) in rows.iter().enumerate() {
+                    sqlx::query("INSERT INTO offers (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) VALUES ($1, $2, false, $3, $4, '1.0.0', 0, 0)")
+                        .bind(id).bind(i as i64 + 1).bind(data).bind(hash)
+                        .execute(&mut *tx).await.unwrap();
+                }
+                tx.commit().await.unwrap();
+                let insert = t.elapsed();
+                sqlx::query("DELETE FROM offers").execute(&pool).await.unwrap();
+                let t = Instant::now();
+                let mut conn = pool.acquire().await.unwrap();
+                let mut copy = conn
+                    .copy_in_raw("COPY offers (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) FROM STDIN (FORMAT csv)")
+                    .await
+                    .unwrap();
+                let mut buf = String::with_capacity(1 << 20);
+                for (i, (id, data, hash)) in rows.iter().enumerate() {
+                    let quoted = data.replace('"', "\"\"");
+                    buf.push_str(&format!(
+                        "{id},{},false,\"{quoted}\",\\\\x{},1.0.0,0,0\n",
+                        i + 1,
+                        hex::encode(hash)
+                    ));
+                    if buf.len() > 1 << 20 {
+                        copy.send(buf.as_bytes()).await.unwrap();
+                        buf.clear();
+                    }
+                }
+                copy.send(buf.as_bytes()).await.unwrap();
+                copy.finish().await.unwrap();
+                let copied = t.elapsed();
+                println!(
+                    "{kind} baseline: INSERT loop {n} rows in {insert:.2?} = {:.0} rows/s; COPY in {copied:.2?} = {:.0} rows/s",
+                    n as f64 / insert.as_secs_f64(),
+                    n as f64 / copied.as_secs_f64()
+                );
+                continue;
+            }
+        }
+        let took = t.elapsed();
+        println!(
+            "{kind} baseline: INSERT loop {n} rows in {took:.2?} = {:.0} rows/s",
+            n as f64 / took.as_secs_f64()
+        );
+    }
+}
