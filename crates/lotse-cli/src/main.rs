@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod demo_cmd;
 mod generate_cmd;
+mod hub_cmd;
 mod node_cmd;
 mod validate_cmd;
 
@@ -33,6 +34,8 @@ enum Command {
     Generate(generate_cmd::Args),
     /// Betreibt einen Knoten (Angebote einer Stelle) / runs an ingest node.
     Node(node_cmd::Args),
+    /// Betreibt den Hub einer Region / runs the hub of a region.
+    Hub(hub_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(args),
         Command::Generate(args) => generate_cmd::run(args).map(|()| ExitCode::SUCCESS),
         Command::Node(args) => node_cmd::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Hub(args) => hub_cmd::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,71 @@
+//! The OpenAPI document of the hub's API, served at `/api/openapi.json` and committed as
+//! `docs/openapi-hub.json` (a test keeps the two equal; `LOTSE_BLESS=1` rewrites the copy).
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{admin, nodes, offers, standard};
+use crate::{feed, quarantine};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lotse Hub",
+        description = "Der Hub einer Region: sammelt die RPDE-Feeds der Knoten, prüft, verortet und veröffentlicht alle Angebote. / The hub of a region: harvests the nodes' RPDE feeds, checks and places every offer and republishes them.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        nodes::ping,
+        nodes::quarantine,
+        admin::list_nodes,
+        admin::add_node,
+        admin::get_node,
+        admin::update_node,
+        admin::remove_node,
+        admin::harvest,
+        admin::rotate_token,
+        admin::quarantine,
+        standard::standard,
+        offers::get_offer,
+        feed::feed,
+    ),
+    components(schemas(lotse_http::problem::ProblemDetails, quarantine::QuarantineView)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "nodes", description = "Aufrufe der Knoten mit ihrem Hub-Token / calls of the nodes with their hub token"),
+        (name = "admin", description = "Betrieb: Knotenverzeichnis und Quarantäne / operation: node registry and quarantine"),
+        (name = "offers", description = "Angebote mit Verortung und Herkunft / offers with placement and provenance"),
+        (name = "standard", description = "Der durchgesetzte Standard / the enforced standard"),
+        (name = "feed", description = "Der RPDE-Feed des Hubs / the hub's RPDE feed"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as pretty-printed JSON with a final newline, as committed.
+pub fn document_json() -> String {
+    let mut s = document().to_pretty_json().unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub(crate) async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}

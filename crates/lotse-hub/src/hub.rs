@@ -1,0 +1,323 @@
+//! [`Hub`]: the service as a value — store, harvester, metrics and the registry operations —
+//! and [`Hub::start`], which serves it on a socket with its scheduled jobs.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lotse_http::Secret;
+use lotse_http::rate_limit::RateLimiter;
+use lotse_http::token::{generate_token, hash_token};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::HubConfig;
+use crate::error::HubError;
+use crate::geocode::Geocoder;
+use crate::harvest::client::{FeedClient, RetryPolicy};
+use crate::harvest::{HarvestError, HarvestResult, HarvestSettings, Harvester};
+use crate::metrics::HubMetrics;
+use crate::store::{self, HubStore, NewNode, NodeInfo, NodeUpdate, Role, StoreOptions, TokenInfo};
+use crate::{registry, scheduler};
+
+pub(crate) struct HubInner {
+    pub config: HubConfig,
+    pub store: Arc<dyn HubStore>,
+    pub harvester: Harvester,
+    pub metrics: HubMetrics,
+    pub rate_limiter: RateLimiter,
+}
+
+/// The hub. Cheap to clone; every clone is the same hub.
+#[derive(Clone)]
+pub struct Hub {
+    pub(crate) inner: Arc<HubInner>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("database", &self.inner.config.database_kind()).finish()
+    }
+}
+
+impl Hub {
+    /// Opens the store (running its migrations) and sets up the harvester; serves nothing yet.
+    /// This is what the admin commands use.
+    pub async fn open(config: HubConfig) -> Result<Hub, HubError> {
+        config.validate()?;
+        // Each running harvest holds a connection for its advisory lock on PostgreSQL, so the
+        // pool is as much larger as harvests may run at once.
+        let options =
+            StoreOptions { max_connections: config.db_max_connections + config.harvest_concurrency as u32 };
+        let store = store::open(config.database_url().expose(), &options).await?;
+        Self::with_store(config, store)
+    }
+
+    /// A hub on an already opened store.
+    pub fn with_store(config: HubConfig, store: Arc<dyn HubStore>) -> Result<Hub, HubError> {
+        let metrics = HubMetrics::new();
+        let client = FeedClient::new(
+            config.private_feeds_allowed(),
+            Duration::from_secs(config.harvest_timeout_secs),
+            RetryPolicy {
+                retries: config.harvest_retries,
+                initial: Duration::from_millis(config.harvest_backoff_ms),
+                max: Duration::from_millis(config.harvest_backoff_max_ms.max(config.harvest_backoff_ms)),
+            },
+            config.max_feed_page_bytes,
+        )?;
+        let geocoder = match &config.geocoder {
+            Some(g) => Some(Geocoder::new(g, store.clone(), metrics.clone())?),
+            None => None,
+        };
+        let harvester = Harvester::new(
+            store.clone(),
+            client,
+            geocoder,
+            metrics.clone(),
+            &HarvestSettings { concurrency: config.harvest_concurrency, enabled: config.scheduler },
+        );
+        let rate_limiter = RateLimiter::new(config.rate_limit_per_minute);
+        Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, rate_limiter }) })
+    }
+
+    pub fn config(&self) -> &HubConfig {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Arc<dyn HubStore> {
+        &self.inner.store
+    }
+
+    pub fn harvester(&self) -> &Harvester {
+        &self.inner.harvester
+    }
+
+    pub fn metrics(&self) -> &HubMetrics {
+        &self.inner.metrics
+    }
+
+    /// Registers a node and returns it with its hub token, which is shown only this once.
+    pub async fn add_node(&self, node: NewNode) -> Result<(NodeInfo, Secret), HubError> {
+        registry::check_node_id(&node.id)?;
+        let checked = NewNode {
+            id: node.id,
+            name: registry::check_name(&node.name)?,
+            feed_url: registry::check_feed_url(&node.feed_url, self.inner.config.private_feeds_allowed())?,
+            jurisdiction: registry::check_jurisdiction(&node.jurisdiction)?,
+        };
+        let token = generate_token();
+        let info =
+            self.inner.store.add_node(&checked, &hash_token(token.expose()), crate::unix_now()).await?;
+        Ok((info, token))
+    }
+
+    pub async fn list_nodes(&self) -> Result<Vec<NodeInfo>, HubError> {
+        Ok(self.inner.store.list_nodes().await?)
+    }
+
+    pub async fn get_node(&self, id: &str) -> Result<NodeInfo, HubError> {
+        self.inner.store.get_node(id).await?.ok_or_else(|| HubError::NodeNotFound(id.to_owned()))
+    }
+
+    /// Changes a node's name, feed URL, jurisdiction or state, after checking the new values.
+    pub async fn update_node(&self, id: &str, update: NodeUpdate) -> Result<NodeInfo, HubError> {
+        let checked = NodeUpdate {
+            name: update.name.as_deref().map(registry::check_name).transpose()?,
+            feed_url: update
+                .feed_url
+                .as_deref()
+                .map(|u| registry::check_feed_url(u, self.inner.config.private_feeds_allowed()))
+                .transpose()?,
+            jurisdiction: update.jurisdiction.as_deref().map(registry::check_jurisdiction).transpose()?,
+            state: update.state,
+        };
+        self.inner
+            .store
+            .update_node(id, &checked, crate::unix_now())
+            .await?
+            .ok_or_else(|| HubError::NodeNotFound(id.to_owned()))
+    }
+
+    /// Replaces a node's jurisdiction. Offers already stored are not judged again until the
+    /// node sends them again.
+    pub async fn set_jurisdiction(&self, id: &str, jurisdiction: Vec<String>) -> Result<NodeInfo, HubError> {
+        self.update_node(id, NodeUpdate { jurisdiction: Some(jurisdiction), ..NodeUpdate::default() }).await
+    }
+
+    /// Issues a new token for a node; the old one stops working at once.
+    pub async fn rotate_node_token(&self, id: &str) -> Result<Secret, HubError> {
+        let token = generate_token();
+        if self.inner.store.set_node_token(id, &hash_token(token.expose()), crate::unix_now()).await? {
+            Ok(token)
+        } else {
+            Err(HubError::NodeNotFound(id.to_owned()))
+        }
+    }
+
+    /// Unregisters a node; its offers leave the hub (as tombstones in the hub's feed). Returns
+    /// how many offers were removed.
+    pub async fn remove_node(&self, id: &str) -> Result<u64, HubError> {
+        self.inner
+            .store
+            .remove_node(id, crate::unix_now())
+            .await?
+            .ok_or_else(|| HubError::NodeNotFound(id.to_owned()))
+    }
+
+    /// Creates an operator token and returns it; only its hash is stored.
+    pub async fn create_token(&self, name: &str, role: Role) -> Result<(TokenInfo, Secret), HubError> {
+        let name = registry::check_name(name)?;
+        let token = generate_token();
+        let info = self
+            .inner
+            .store
+            .create_token(&name, role, &hash_token(token.expose()), crate::unix_now())
+            .await?;
+        Ok((info, token))
+    }
+
+    /// Revokes an operator token; `false` if there is no active token with this id.
+    pub async fn revoke_token(&self, id: i64) -> Result<bool, HubError> {
+        Ok(self.inner.store.revoke_token(id, crate::unix_now()).await?)
+    }
+
+    /// Harvests one node now (after a harvest of it that is running) and waits for the result.
+    pub async fn harvest_now(&self, node_id: &str) -> HarvestResult {
+        self.inner.harvester.harvest_now(node_id).await
+    }
+
+    /// The scheduled harvest job once: every active node, waiting for all.
+    pub async fn run_once(&self) -> Result<Vec<HarvestResult>, HarvestError> {
+        self.inner.harvester.run_once().await
+    }
+
+    /// The purge job once: removes tombstones older than the retention period.
+    pub async fn purge_once(&self) -> Result<u64, HubError> {
+        let cutoff = crate::unix_now() - i64::from(self.inner.config.tombstone_retention_days) * 86_400;
+        Ok(self.inner.store.purge_tombstones(cutoff).await?)
+    }
+
+    /// The HTTP router; `base_url` prefixes the `next` links of the hub's feed.
+    pub fn router(&self, base_url: &str) -> axum::Router {
+        crate::api::router(self.clone(), base_url.trim_end_matches('/').to_owned())
+    }
+
+    /// Serves on `listener` (with the scheduled jobs, unless disabled) until `shutdown`
+    /// resolves.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HubError> {
+        let addr = listener.local_addr()?;
+        let base = self.inner.config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let jobs = self.spawn_jobs(stop_rx);
+        tracing::info!(%addr, database = self.inner.config.database_kind(), scheduler = self.inner.config.scheduler, "hub listening");
+        let served = axum::serve(listener, self.router(&base)).with_graceful_shutdown(shutdown).await;
+        stop_tx.send_replace(true);
+        for job in jobs {
+            let _ = job.await;
+        }
+        Ok(served?)
+    }
+
+    fn spawn_jobs(&self, stop: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+        if !self.inner.config.scheduler {
+            return Vec::new();
+        }
+        let mut jobs = Vec::new();
+        // Both expressions were checked by `HubConfig::validate`.
+        if let Ok(schedule) = cron::Schedule::from_str(&self.inner.config.harvest_schedule) {
+            let hub = self.clone();
+            jobs.push(tokio::spawn(scheduler::every("harvest", schedule, stop.clone(), move || {
+                let hub = hub.clone();
+                async move {
+                    match hub.run_once().await {
+                        Ok(results) => {
+                            let failed = results.iter().filter(|r| r.is_err()).count();
+                            tracing::info!(nodes = results.len(), failed, "scheduled harvest finished");
+                        }
+                        Err(e) => tracing::error!(error = %e, "scheduled harvest could not start"),
+                    }
+                }
+            })));
+        }
+        if let Ok(schedule) = cron::Schedule::from_str(&self.inner.config.purge_schedule) {
+            let hub = self.clone();
+            jobs.push(tokio::spawn(scheduler::every("purge", schedule, stop, move || {
+                let hub = hub.clone();
+                async move {
+                    match hub.purge_once().await {
+                        Ok(n) => tracing::info!(removed = n, "tombstones purged"),
+                        Err(e) => tracing::error!(error = %e, "tombstone purge failed"),
+                    }
+                }
+            })));
+        }
+        jobs
+    }
+
+    /// Opens a hub, binds `config.listen` (`127.0.0.1:0` picks a free port) and serves in the
+    /// background: the way tests and `lotse demo` run a hub in-process.
+    pub async fn start(config: HubConfig) -> Result<HubHandle, HubError> {
+        let hub = Hub::open(config).await?;
+        let listener = TcpListener::bind(&hub.inner.config.listen).await?;
+        let addr = listener.local_addr()?;
+        let (stop_tx, mut stop_rx) = watch::channel(false);
+        let serving = hub.clone();
+        let task = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stop_rx.wait_for(|stop| *stop).await;
+            };
+            if let Err(e) = serving.serve(listener, shutdown).await {
+                tracing::error!(error = %e, "hub stopped with an error");
+            }
+        });
+        Ok(HubHandle { addr, hub, stop: stop_tx, task })
+    }
+}
+
+/// Runs a hub in the foreground until Ctrl-C or SIGTERM: what `lotse hub` does.
+pub async fn run(config: HubConfig) -> Result<(), HubError> {
+    let hub = Hub::open(config).await?;
+    let listener = TcpListener::bind(&hub.inner.config.listen).await?;
+    hub.serve(listener, lotse_http::shutdown::shutdown_signal()).await
+}
+
+/// A hub serving in the background (see [`Hub::start`]).
+pub struct HubHandle {
+    addr: SocketAddr,
+    hub: Hub,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl HubHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://{addr}`, or the configured public URL.
+    pub fn url(&self) -> String {
+        self.hub.inner.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// Harvests one node now and waits for the result.
+    pub async fn harvest_now(&self, node_id: &str) -> HarvestResult {
+        self.hub.harvest_now(node_id).await
+    }
+
+    /// Stops serving (letting requests in flight finish) and waits until stopped.
+    pub async fn shutdown(self) {
+        self.stop.send_replace(true);
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,147 @@
+//! A node's jurisdiction: the municipalities it may publish offers for.
+//!
+//! A jurisdiction is a list of AGS prefixes: 8 digits name one municipality, 5 a district
+//! (Kreis or kreisfreie Stadt), 3 a Regierungsbezirk and 2 a Land. Prefixes let a regional hub
+//! that feeds a state-level hub be registered there with one entry instead of fifty-three. An
+//! offer lies inside the jurisdiction when the declared AGS of each of its locations and each
+//! AGS of its service area start with one of the prefixes.
+
+use lotse_standard::Offer;
+use serde::Serialize;
+
+/// A finding of the hub's own checks, in the same shape as the standard's findings
+/// (`severity`, `code`, `pointer`, `message`), so that the quarantine shows one kind of list.
+/// Its codes are the hub's and not part of the standard: `outside_jurisdiction`,
+/// `id_mismatch`, `missing_data`, `unknown_state`, `not_an_offer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubFinding {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub pointer: String,
+    pub message: lotse_standard::Message,
+}
+
+impl HubFinding {
+    pub fn error(code: &'static str, pointer: impl Into<String>, de: String, en: String) -> Self {
+        HubFinding {
+            severity: "error",
+            code,
+            pointer: pointer.into(),
+            message: lotse_standard::Message::new(de, en),
+        }
+    }
+}
+
+/// Checks and normalises a jurisdiction: each entry 2, 3, 5 or 8 digits; sorted, without
+/// duplicates; at least one entry.
+pub fn normalise(entries: &[String]) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::with_capacity(entries.len());
+    for raw in entries {
+        let e = raw.trim();
+        if !(matches!(e.len(), 2 | 3 | 5 | 8) && e.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(format!(
+                "„{e}“ ist kein AGS und kein AGS-Präfix (2, 3, 5 oder 8 Ziffern) / \
+                 \"{e}\" is not an AGS or AGS prefix (2, 3, 5 or 8 digits)"
+            ));
+        }
+        out.push(e.to_owned());
+    }
+    if out.is_empty() {
+        return Err("die Zuständigkeit ist leer / the jurisdiction is empty".to_owned());
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Parses `AGS[,AGS…]` as the command line gives it.
+pub fn parse_list(list: &str) -> Result<Vec<String>, String> {
+    normalise(&list.split(',').filter(|s| !s.trim().is_empty()).map(str::to_owned).collect::<Vec<_>>())
+}
+
+/// Whether `ags` lies inside the jurisdiction.
+pub fn covers(jurisdiction: &[String], ags: &str) -> bool {
+    jurisdiction.iter().any(|prefix| ags.starts_with(prefix.as_str()))
+}
+
+/// One finding per location or service-area entry outside the jurisdiction.
+pub fn check(offer: &Offer, jurisdiction: &[String]) -> Vec<HubFinding> {
+    let listed = jurisdiction.join(", ");
+    let outside = |pointer: String, ags: &str| {
+        HubFinding::error(
+            "outside_jurisdiction",
+            pointer,
+            format!("AGS {ags} liegt außerhalb der Zuständigkeit dieses Knotens ({listed})."),
+            format!("AGS {ags} lies outside this node's jurisdiction ({listed})."),
+        )
+    };
+    let mut findings = Vec::new();
+    for (i, location) in offer.locations.iter().enumerate() {
+        if !covers(jurisdiction, &location.ags) {
+            findings.push(outside(format!("/locations/{i}/ags"), &location.ags));
+        }
+    }
+    for (i, ags) in offer.service_area.iter().enumerate() {
+        if !covers(jurisdiction, ags) {
+            findings.push(outside(format!("/service_area/{i}"), ags));
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_and_rejects() {
+        let j = normalise(&["05913000".into(), " 05562 ".into(), "05913000".into()]).unwrap();
+        assert_eq!(j, ["05562", "05913000"]);
+        assert!(normalise(&["0591300".into()]).is_err());
+        assert!(normalise(&["0591300x".into()]).is_err());
+        assert!(normalise(&[]).is_err());
+        assert_eq!(parse_list("05913000,05113000,").unwrap(), ["05113000", "05913000"]);
+    }
+
+    #[test]
+    fn prefixes_cover_their_municipalities() {
+        let j = vec!["05562".to_owned(), "05913000".to_owned()];
+        assert!(covers(&j, "05562004"));
+        assert!(covers(&j, "05913000"));
+        assert!(!covers(&j, "05113000"));
+        assert!(covers(&["05".to_owned()], "05113000"));
+    }
+
+    #[test]
+    fn every_location_and_service_area_entry_is_checked() {
+        let today = lotse_standard::date::Date::new(2026, 3, 1).unwrap();
+        let mut offer = lotse_generate_free_offer(today);
+        offer.service_area = vec!["05913000".into(), "05113000".into()];
+        let findings = check(&offer, &["05913000".to_owned()]);
+        let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
+        assert!(pointers.contains(&"/service_area/1"), "{pointers:?}");
+        assert!(!pointers.contains(&"/service_area/0"), "{pointers:?}");
+        assert!(findings.iter().all(|f| f.code == "outside_jurisdiction" && f.severity == "error"));
+        let json = serde_json::to_value(&findings[0]).unwrap();
+        assert!(json["message"]["de"].as_str().unwrap().contains("Zuständigkeit"));
+    }
+
+    /// A minimal offer without locations, built by hand so that this unit test does not need
+    /// the generator.
+    fn lotse_generate_free_offer(_today: lotse_standard::date::Date) -> Offer {
+        serde_json::from_value(serde_json::json!({
+            "id": "o1",
+            "offer_type": "beratung",
+            "title": {"de": "Beratung"},
+            "description": {"de": "Beratung für Zugewanderte"},
+            "provider": {"name": "Träger", "kind": "traeger"},
+            "status": "active",
+            "target_groups": ["alle_zugewanderten"],
+            "languages": ["de"],
+            "cost": {"kind": "free"},
+            "delivery": "online",
+            "contact": {"email": "a@b.de"}
+        }))
+        .unwrap()
+    }
+}
