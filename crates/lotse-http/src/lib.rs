@@ -15,6 +15,7 @@ pub mod health;
 pub mod json;
 pub mod metrics;
 pub mod problem;
+pub mod query;
 pub mod rate_limit;
 pub mod secret;
 pub mod shutdown;

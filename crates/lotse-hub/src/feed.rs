@@ -8,11 +8,12 @@
 //! carries the standard version the origin node validated with, so that the next hub up can
 //! report it.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
+use lotse_http::query::Query;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};

@@ -114,8 +114,7 @@ mod tests {
 
     #[test]
     fn every_location_and_service_area_entry_is_checked() {
-        let today = lotse_standard::date::Date::new(2026, 3, 1).unwrap();
-        let mut offer = lotse_generate_free_offer(today);
+        let mut offer = online_offer();
         offer.service_area = vec!["05913000".into(), "05113000".into()];
         let findings = check(&offer, &["05913000".to_owned()]);
         let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
@@ -128,7 +127,7 @@ mod tests {
 
     /// A minimal offer without locations, built by hand so that this unit test does not need
     /// the generator.
-    fn lotse_generate_free_offer(_today: lotse_standard::date::Date) -> Offer {
+    fn online_offer() -> Offer {
         serde_json::from_value(serde_json::json!({
             "id": "o1",
             "offer_type": "beratung",

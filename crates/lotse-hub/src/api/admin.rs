@@ -1,10 +1,11 @@
 //! The operator API: the node registry and the quarantine (operator token).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
+use lotse_http::query::Query;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

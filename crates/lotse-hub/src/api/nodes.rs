@@ -1,8 +1,9 @@
 //! What a node calls with its hub token: the ping after a change, and its own quarantine.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use lotse_http::query::Query;
 use serde::Serialize;
 use utoipa::ToSchema;
 

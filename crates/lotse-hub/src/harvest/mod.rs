@@ -130,6 +130,16 @@ impl std::fmt::Debug for Harvester {
     }
 }
 
+/// A page ready to be stored.
+struct Prepared {
+    /// The checkpoint after the page.
+    last: Checkpoint,
+    /// Items read.
+    count: u64,
+    standard_version: Option<String>,
+    writes: Vec<crate::store::ItemWrite>,
+}
+
 /// Aborts a spawned task when dropped, so that a harvest that ends early does not leave its
 /// page fetcher running.
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -344,11 +354,13 @@ impl Harvester {
         result
     }
 
-    /// Follows the feed from the checkpoint to its end. A fetcher task reads the next page
-    /// while the current one is validated and stored, so network and CPU overlap.
+    /// Follows the feed from the checkpoint to its end, in three overlapping stages: a fetcher
+    /// task reads and parses pages, a processor task validates and places them, and this task
+    /// stores them in order. Each channel holds one page, so at most a few pages are in memory
+    /// and network, CPU and database work overlap.
     async fn follow(&self, node: &NodeInfo, started: Instant) -> HarvestResult {
         let feed_url = Url::parse(&node.feed_url).map_err(|e| HarvestError::FeedUrl(e.to_string()))?;
-        let (tx, mut rx) = mpsc::channel::<Result<Vec<FeedItem>, FetchError>>(1);
+        let (fetched_tx, mut fetched) = mpsc::channel::<Result<Vec<FeedItem>, FetchError>>(1);
         let client = self.inner.client.clone();
         let start = node.checkpoint.clone();
         let _fetcher = AbortOnDrop(tokio::spawn(async move {
@@ -360,10 +372,40 @@ impl Harvester {
                     Err(_) => None,
                 };
                 let end = last.is_none();
-                if tx.send(page).await.is_err() || end {
+                if fetched_tx.send(page).await.is_err() || end {
                     return;
                 }
                 after = last;
+            }
+        }));
+
+        let (prepared_tx, mut prepared) = mpsc::channel::<Result<Prepared, HarvestError>>(1);
+        let processor = self.clone();
+        let jurisdiction: Arc<[String]> = node.jurisdiction.clone().into();
+        let _processor = AbortOnDrop(tokio::spawn(async move {
+            while let Some(page) = fetched.recv().await {
+                let result = match page {
+                    Err(e) => Err(HarvestError::from(e)),
+                    Ok(items) => match items.last().map(FeedItem::checkpoint) {
+                        // The empty page: the end of the feed.
+                        None => return,
+                        Some(last) => {
+                            let count = items.len() as u64;
+                            let standard_version =
+                                items.iter().rev().find_map(|i| i.standard_version.clone());
+                            processor.prepare(items, jurisdiction.clone()).await.map(|writes| Prepared {
+                                last,
+                                count,
+                                standard_version,
+                                writes,
+                            })
+                        }
+                    },
+                };
+                let failed = result.is_err();
+                if prepared_tx.send(result).await.is_err() || failed {
+                    return;
+                }
             }
         }));
 
@@ -376,13 +418,8 @@ impl Harvester {
             checkpoint: node.checkpoint.clone(),
             duration_ms: 0,
         };
-        let jurisdiction: Arc<[String]> = node.jurisdiction.clone().into();
-        while let Some(page) = rx.recv().await {
-            let items = page?;
-            let Some(last) = items.last().map(FeedItem::checkpoint) else { break };
-            let count = items.len() as u64;
-            let standard_version = items.iter().rev().find_map(|i| i.standard_version.clone());
-            let writes = self.prepare(items, jurisdiction.clone()).await?;
+        while let Some(page) = prepared.recv().await {
+            let Prepared { last, count, standard_version, writes } = page?;
             let write = PageWrite {
                 node_id: node.id.clone(),
                 after: report.checkpoint.clone(),

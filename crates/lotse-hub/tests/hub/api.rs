@@ -70,6 +70,14 @@ async fn operator_manages_nodes(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    let r = http
+        .get(format!("{base}/api/v1/admin/quarantine?limit=viele"))
+        .bearer_auth(&ops)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
 
     // Harvest on the operator's request, then read the node's state.
     let r = http.post(format!("{nodes}/essen/harvest")).bearer_auth(&ops).send().await.unwrap();

@@ -708,3 +708,55 @@ async fn a_geocoder_places_locations_without_coordinates(db: TestDb) {
         hub.shutdown().await;
     }
 }
+
+/// Two hub replicas on one PostgreSQL database: while one harvests a node, the other skips it
+/// (the advisory lock), and a replica without scheduler serves but never harvests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_on_postgres_never_harvest_a_node_at_once() {
+    let Some(db) = TestDb::new(crate::common::Backend::Postgres).await else {
+        eprintln!("LOTSE_TEST_POSTGRES_URL not set; PostgreSQL variant skipped");
+        return;
+    };
+    let first = Hub::start(hub_config(&db)).await.unwrap();
+    let second = Hub::start(hub_config(&db)).await.unwrap();
+    let serving = Hub::start(lotse_hub::HubConfig { scheduler: false, ..hub_config(&db) }).await.unwrap();
+    let node = FakeNode::start(5).await;
+    node.put_all(&offers("essen", &[ESSEN], 60, 0, 40));
+    node.slow_down(std::time::Duration::from_millis(100));
+    let token = register(first.hub(), "essen", &node, &[ESSEN]).await;
+
+    let running = {
+        let hub = first.hub().clone();
+        tokio::spawn(async move { hub.harvest_now("essen").await })
+    };
+    eventually(10, "the first replica harvesting", || async { first.hub().harvester().is_running("essen") })
+        .await;
+    // Give the first replica time to take the lock (it is taken right after the harvest
+    // starts, before the first page is requested).
+    eventually(10, "the first page requested", || async { node.requests() > 0 }).await;
+    let skipped = second.harvest_now("essen").await.unwrap();
+    assert_eq!(skipped.status, HarvestStatus::Skipped);
+    assert_eq!(skipped.pages, 0);
+    let done = running.await.unwrap().unwrap();
+    assert_eq!((done.status, done.outcome.created), (HarvestStatus::Completed, 40));
+    // Once the lock is free, the second replica harvests (and finds nothing new).
+    let after = second.harvest_now("essen").await.unwrap();
+    assert_eq!((after.status, after.pages), (HarvestStatus::Completed, 0));
+
+    // The serving replica: a ping is accepted, but it does not harvest; it serves the data.
+    let r = client()
+        .post(format!("{}/api/v1/nodes/essen/ping", serving.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    assert_eq!(r.json::<Value>().await.unwrap()["harvesting"], false);
+    assert_eq!(serving.harvest_now("essen").await.unwrap_err(), HarvestError::Disabled);
+    let feed: Value =
+        client().get(format!("{}/feed/offers", serving.url())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 40);
+    for hub in [first, second, serving] {
+        hub.shutdown().await;
+    }
+}

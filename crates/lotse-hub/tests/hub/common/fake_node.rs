@@ -44,6 +44,8 @@ struct FeedState {
     failures: usize,
     /// Disarms the fault once `failures` reaches this.
     recover_at: Option<usize>,
+    /// How long each page takes to answer.
+    delay: std::time::Duration,
     requests: usize,
 }
 
@@ -71,6 +73,7 @@ impl FakeNode {
             fault: None,
             failures: 0,
             recover_at: None,
+            delay: std::time::Duration::ZERO,
             requests: 0,
         }));
         let app = Router::new().route("/feed/offers", get(feed)).with_state(state.clone());
@@ -136,6 +139,12 @@ impl FakeNode {
         s.recover_at = Some(s.failures + times);
     }
 
+    /// Makes every page take `delay` to answer, so that a harvest lasts long enough to be
+    /// overlapped.
+    pub fn slow_down(&self, delay: std::time::Duration) {
+        self.lock().delay = delay;
+    }
+
     pub fn failures(&self) -> usize {
         self.lock().failures
     }
@@ -151,6 +160,10 @@ impl FakeNode {
 }
 
 async fn feed(State(state): State<Arc<Mutex<FeedState>>>, Query(q): Query<FeedQuery>) -> Response {
+    let delay = state.lock().unwrap().delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let mut s = state.lock().unwrap();
     s.requests += 1;
     if let Some((Fault::Gone(status), _)) = s.fault {
