@@ -15,6 +15,10 @@ pub const EXPORT_LANGUAGES: &[&str] =
 pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
     header_written: bool,
+    /// The header's width and where its `location_*` columns start, taken from the header once
+    /// so that continuation rows need not rebuild it.
+    width: usize,
+    location_start: usize,
     row: Vec<String>,
 }
 
@@ -23,7 +27,9 @@ impl<W: Write> CsvWriter<W> {
         // A failed BOM write surfaces again on the first row; keep the constructor infallible.
         let _ = out.write_all(b"\xEF\xBB\xBF");
         let inner = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
-        CsvWriter { inner, header_written: false, row: Vec::new() }
+        let header = Self::header();
+        let location_start = header.iter().position(|h| h == "location_name").unwrap_or(0);
+        CsvWriter { inner, header_written: false, width: header.len(), location_start, row: Vec::new() }
     }
 
     /// The header, in the order the columns are written.
@@ -150,15 +156,13 @@ impl<W: Write> CsvWriter<W> {
 
     /// A further location: the id and the `location_*` columns only.
     fn fill_continuation(&mut self, o: &Offer, location: &Location) {
-        let header = Self::header();
         self.row.clear();
-        self.row.resize(header.len(), String::new());
+        self.row.resize(self.width, String::new());
         self.row[0] = o.id.clone();
-        let start = header.iter().position(|h| h == "location_name").unwrap_or(0);
         let mut loc = Vec::new();
         push_location(&mut loc, Some(location));
         for (i, cell) in loc.into_iter().enumerate() {
-            self.row[start + i] = cell;
+            self.row[self.location_start + i] = cell;
         }
     }
 }
