@@ -1,0 +1,189 @@
+//! Text analysis for German offer texts (and the other languages they come in).
+//!
+//! One pipeline serves the index and the query side, so that both produce the same terms:
+//! split into runs of letters and digits, lower-case, fold (`ü` → `ue`, `ß` → `ss`, accents
+//! dropped, Arabic diacritics and letter variants unified), drop stop words, stem (German
+//! Snowball for Latin script, the Arabic stemmer for Arabic script). The index side also splits
+//! German compounds into their parts ([`crate::compound`]) so that `Kurs` finds
+//! `Integrationskurs`; the query side does not, so that `Integrationskurs` stays precise.
+//!
+//! Folding `ü` to `ue` makes `Muelheim` find `Mülheim`; because people also type `Mulheim`, the
+//! index keeps the plain-ASCII variant of a word with umlauts as a second term at the same
+//! position.
+
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+
+/// Words longer than this are not indexed (they are not words but identifiers or noise).
+const MAX_WORD_CHARS: usize = 40;
+
+static GERMAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::German));
+static ARABIC: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Arabic));
+
+/// German (and a few English) words too common to carry meaning in a search.
+const STOP_WORDS: &[&str] = &[
+    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bis", "das", "dass", "dem", "den", "der", "des",
+    "die", "ein", "eine", "einem", "einen", "einer", "eines", "es", "fuer", "hat", "im", "in", "ist", "mit",
+    "nach", "oder", "sich", "sie", "sind", "so", "und", "um", "vom", "von", "vor", "wie", "wir", "zu", "zum",
+    "zur", "the", "and", "for", "of", "to", "a", "an", "with", "or",
+];
+
+/// One word of a text: where it stands (byte offsets into the text) and its forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased and folded, not stemmed: what prefix and typo matching compare against.
+    pub folded: String,
+    /// The stem of `folded`: what full-word matching compares against.
+    pub stem: String,
+}
+
+/// Splits `text` into words (runs of letters and digits), folded and stemmed, stop words
+/// removed.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            push_word(text, s, i, &mut out);
+        }
+    }
+    if let Some(s) = start {
+        push_word(text, s, text.len(), &mut out);
+    }
+    out
+}
+
+fn push_word(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
+    let raw = &text[start..end];
+    if raw.chars().count() > MAX_WORD_CHARS {
+        return;
+    }
+    let folded = fold(raw);
+    if folded.is_empty() || STOP_WORDS.contains(&folded.as_str()) {
+        return;
+    }
+    let stem = stem(&folded);
+    out.push(Word { start, end, folded, stem });
+}
+
+/// Stems a folded word with the stemmer of its script.
+pub fn stem(folded: &str) -> String {
+    if folded.chars().any(is_arabic) {
+        ARABIC.stem(folded).into_owned()
+    } else if folded.chars().all(|c| c.is_ascii_alphabetic()) {
+        // Snowball stems `kurse` to `kurs` but `kurs` to `kur`: stemming until nothing changes
+        // brings the forms of one word together.
+        let mut stem = GERMAN.stem(folded).into_owned();
+        loop {
+            let again = GERMAN.stem(&stem);
+            if again == stem {
+                return stem;
+            }
+            stem = again.into_owned();
+        }
+    } else {
+        // Numbers, codes and other scripts are matched as they are.
+        folded.to_owned()
+    }
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Lower-cases and folds a word: German umlauts to their two-letter forms, accents dropped,
+/// Arabic diacritics removed and letter variants unified.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 2);
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
+            'ç' | 'ć' | 'č' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'ı' | 'ī' => out.push('i'),
+            'ñ' | 'ń' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ū' | 'ů' | 'ű' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ş' | 'ś' | 'š' | 'ș' => out.push('s'),
+            'ğ' => out.push('g'),
+            'ł' => out.push('l'),
+            'ž' | 'ź' | 'ż' => out.push('z'),
+            'ț' => out.push('t'),
+            // Arabic: short vowels and other diacritics carry no meaning for search.
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' => out.push('ي'),
+            'ة' => out.push('ه'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The plain-ASCII variant of a folded word with umlauts (`muelheim` → `mulheim`), if the word
+/// has one; indexed beside the folded form for people who type umlauts as bare vowels.
+pub fn bare_vowel_variant(original: &str) -> Option<String> {
+    if !original.chars().any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'Ä' | 'Ö' | 'Ü')) {
+        return None;
+    }
+    let bare: String = original
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'ä' => 'a',
+            'ö' => 'o',
+            'ü' => 'u',
+            c => c,
+        })
+        .collect();
+    Some(fold(&bare))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|w| w.stem).collect()
+    }
+
+    #[test]
+    fn umlauts_fold_to_two_letters() {
+        assert_eq!(fold("Mülheim"), "muelheim");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(stems("Mülheim"), stems("Muelheim"));
+        assert_eq!(bare_vowel_variant("Mülheim").as_deref(), Some("mulheim"));
+        assert_eq!(bare_vowel_variant("Essen"), None);
+    }
+
+    #[test]
+    fn stop_words_go_and_offsets_stay() {
+        let w = words("Kurs für Frauen, Essen");
+        let folded: Vec<_> = w.iter().map(|w| w.folded.as_str()).collect();
+        assert_eq!(folded, ["kurs", "frauen", "essen"]);
+        assert_eq!(&"Kurs für Frauen, Essen"[w[1].start..w[1].end], "Frauen");
+    }
+
+    #[test]
+    fn german_inflections_share_a_stem() {
+        assert_eq!(stems("Beratungen"), stems("Beratung"));
+        assert_eq!(stems("Kurse"), stems("Kurs"));
+    }
+
+    #[test]
+    fn arabic_is_normalised() {
+        // The same word with and without diacritics and with a hamza variant of alef.
+        assert_eq!(fold("أَلِف"), fold("الف"));
+        assert!(!words("دورة لغة").is_empty());
+    }
+}

@@ -1,0 +1,199 @@
+//! [`SearchIndex`]: the tantivy index on disk (or in memory), written by one writer that
+//! follows the hub's change log, read by any number of searches.
+//!
+//! The index remembers how far it has followed: each commit carries the hub change number it
+//! is complete up to (the commit payload, together with the schema version). A hub that starts
+//! continues from there; an index of an older schema is rebuilt from the store.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use crate::engine::{self, SearchResponse};
+use crate::request::SearchRequest;
+use crate::schema::{self, Fields, IndexedOffer};
+use crate::segment::SegmentCache;
+
+/// Bumped whenever the schema or the analysis changes: an index of another version is
+/// rebuilt from the store.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Errors of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// One change of the hub's store, as the index applies it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// The offer is new or changed.
+    Upsert(Box<IndexedOffer>),
+    /// The offer (by hub id) is gone.
+    Delete(String),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    checkpoint: i64,
+}
+
+/// Writer settings: the memory budget bounds the writer's buffers (and the hub's memory).
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    pub threads: usize,
+    pub memory_bytes: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions { threads: 1, memory_bytes: 128 * 1024 * 1024 }
+    }
+}
+
+/// The search index.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// The hub change number of the last commit (what searches see).
+    checkpoint: Mutex<i64>,
+    cache: SegmentCache,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("checkpoint", &self.checkpoint()).finish()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing and recreating it (empty, checkpoint
+    /// 0) when it was written with another schema version.
+    pub fn open_in_dir(dir: &Path, options: WriterOptions) -> Result<SearchIndex, IndexError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::schema();
+        let existing = Index::open_in_dir(dir).ok();
+        let index = match existing {
+            Some(index) if read_payload(&index).is_some_and(|p| p.schema == SCHEMA_VERSION) => index,
+            _ => {
+                // Nothing usable here: start afresh (the store is the truth; the follower
+                // rebuilds from change number 0).
+                for entry in std::fs::read_dir(dir)? {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        std::fs::remove_dir_all(&path)?;
+                    } else {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+                Index::create(MmapDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
+            }
+        };
+        Self::with_index(index, fields, options)
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_ram(options: WriterOptions) -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = schema::schema();
+        Self::with_index(Index::create_in_ram(schema), fields, options)
+    }
+
+    fn with_index(index: Index, fields: Fields, options: WriterOptions) -> Result<SearchIndex, IndexError> {
+        let checkpoint = read_payload(&index).map_or(0, |p| p.checkpoint);
+        let writer = index.writer_with_num_threads(options.threads.max(1), options.memory_bytes)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            checkpoint: Mutex::new(checkpoint),
+            cache: SegmentCache::default(),
+        })
+    }
+
+    /// The hub change number the searchable index is complete up to.
+    pub fn checkpoint(&self) -> i64 {
+        *self.checkpoint.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds changes to the writer; they become searchable with the next [`Self::commit`].
+    pub fn stage(&self, changes: &[Change]) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for change in changes {
+            match change {
+                Change::Upsert(item) => {
+                    writer.delete_term(schema::id_term(&self.fields, &item.hub_id));
+                    writer.add_document(schema::document(&self.fields, item))?;
+                }
+                Change::Delete(hub_id) => {
+                    writer.delete_term(schema::id_term(&self.fields, hub_id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits what was staged, recording that the index is complete up to `checkpoint`, and
+    /// makes it searchable.
+    pub fn commit(&self, checkpoint: i64) -> Result<(), IndexError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut prepared = writer.prepare_commit()?;
+        let payload =
+            serde_json::to_string(&Payload { schema: SCHEMA_VERSION, checkpoint }).unwrap_or_default();
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        *self.checkpoint.lock().unwrap_or_else(|p| p.into_inner()) = checkpoint;
+        let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
+        self.cache.retain(&live);
+        Ok(())
+    }
+
+    /// Removes everything (for a rebuild); searchable at once, checkpoint 0.
+    pub fn clear(&self) -> Result<(), IndexError> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner()).delete_all_documents()?;
+        self.commit(0)
+    }
+
+    /// The number of offers searchable.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Bytes of the index's files (on disk, or in memory).
+    pub fn size_bytes(&self) -> u64 {
+        self.reader.searcher().space_usage().map_or(0, |u| u.total().get_bytes())
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
+        let searcher = self.reader.searcher();
+        Ok(engine::search(&searcher, &self.fields, &self.cache, req)?)
+    }
+
+    /// Waits for background merges to finish (before a benchmark measures, or at shutdown).
+    pub fn wait_merging(self) -> Result<(), IndexError> {
+        let writer = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
+        writer.wait_merging_threads()?;
+        drop(self.index);
+        Ok(())
+    }
+}
+
+fn read_payload(index: &Index) -> Option<Payload> {
+    index.load_metas().ok()?.payload.and_then(|p| serde_json::from_str(&p).ok())
+}

@@ -1,0 +1,39 @@
+//! The hub's search index.
+//!
+//! The hub's store is the truth; this index is derived from it. It follows the store's change
+//! log (the hub's change numbers) and remembers in each commit how far it got, so a hub that
+//! restarts continues where it stopped and several hub replicas on one PostgreSQL each keep an
+//! index of their own.
+//!
+//! - [`analysis`] and [`compound`]: German analysis — folding (`Muelheim` finds `Mülheim`),
+//!   stemming, compound parts (`Kurs` finds `Integrationskurs`), other scripts as they are.
+//! - [`schema`]: how an offer becomes a document.
+//! - [`request`]: a search as the API receives it.
+//! - [`engine`]: text matching (with prefixes while typing and typo tolerance), filters, areas,
+//!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]).
+//! - [`index`]: the index on disk, its writer and its checkpoint.
+//!
+//! ```no_run
+//! use lotse_search::{SearchIndex, SearchRequest, WriterOptions};
+//! let index = SearchIndex::in_ram(WriterOptions::default()).unwrap();
+//! let req = SearchRequest::from_pairs([("q", "Integrationskurs"), ("language", "ar")]).unwrap();
+//! let answer = index.search(&req).unwrap();
+//! println!("{} offers", answer.total);
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod analysis;
+pub mod bitset;
+pub mod compound;
+pub mod engine;
+pub mod index;
+pub mod request;
+pub mod schema;
+pub mod segment;
+pub mod snippet;
+
+pub use engine::{FacetValue, Hit, SearchResponse};
+pub use index::{Change, IndexError, SearchIndex, WriterOptions};
+pub use request::{BBox, Dim, RequestError, SearchRequest, Sort};
+pub use schema::{IndexedOffer, IndexedPoint};

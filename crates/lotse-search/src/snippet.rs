@@ -1,0 +1,89 @@
+//! Highlighted snippets: a window of an offer's description around the words that matched,
+//! HTML-escaped, with the matches in `<mark>`. Offer texts are plain text by the standard, but
+//! the hub never trusts that: everything but the `<mark>` tags is escaped here.
+
+use crate::analysis::{self, Word};
+
+/// A window of about `max_chars` characters of `text` with the query's words marked.
+pub fn highlight(text: &str, query: &[Word], prefix: Option<&str>, max_chars: usize) -> String {
+    let words = analysis::words(text);
+    let hits: Vec<&Word> = words
+        .iter()
+        .filter(|w| {
+            query.iter().any(|q| q.stem == w.stem || q.folded == w.folded)
+                || prefix.is_some_and(|p| w.folded.starts_with(p))
+        })
+        .collect();
+    // Start a little before the first hit, at a word boundary.
+    let start = hits
+        .first()
+        .map(|first| {
+            let before = &text[..first.start];
+            let back = before.char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+            if back == 0 { 0 } else { before[back..].find(' ').map_or(back, |s| back + s + 1) }
+        })
+        .unwrap_or(0);
+    let mut end = text[start..].char_indices().nth(max_chars).map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        // End at a word boundary.
+        end = text[start..end].rfind(' ').map_or(end, |i| start + i);
+    }
+    let mut out = String::with_capacity(end - start + 32);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for h in hits.iter().filter(|h| h.start >= start && h.end <= end) {
+        escape_into(&text[at..h.start], &mut out);
+        out.push_str("<mark>");
+        escape_into(&text[h.start..h.end], &mut out);
+        out.push_str("</mark>");
+        at = h.end;
+    }
+    escape_into(&text[at..end], &mut out);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Escapes the characters that HTML gives a meaning to.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_matches_and_escapes_the_rest() {
+        let q = analysis::words("Kurse");
+        let s = highlight("Ein <b>Kurs</b> & mehr Kurse", &q, None, 200);
+        assert_eq!(s, "Ein &lt;b&gt;<mark>Kurs</mark>&lt;/b&gt; &amp; mehr <mark>Kurse</mark>");
+    }
+
+    #[test]
+    fn windows_long_texts_around_the_first_match() {
+        let text = format!("{} Sprachcafé am Abend {}", "Lorem ipsum ".repeat(30), "dolor sit ".repeat(40));
+        let s = highlight(&text, &analysis::words("Abend"), None, 100);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("<mark>Abend</mark>"));
+        assert!(s.chars().count() < 110);
+    }
+
+    #[test]
+    fn marks_prefixes_while_typing() {
+        let s = highlight("Migrationsberatung für Erwachsene", &[], Some("migra"), 200);
+        assert_eq!(s, "<mark>Migrationsberatung</mark> für Erwachsene");
+    }
+}
