@@ -33,6 +33,9 @@ enum HubCommand {
         #[arg(long)]
         node: Option<String>,
     },
+    /// Baut den Suchindex aus der Datenbank neu auf und endet (der Hub darf dabei nicht
+    /// laufen) / rebuilds the search index from the database and exits (with the hub stopped).
+    Reindex,
     /// Verwaltet die registrierten Knoten / manages the registered nodes.
     Node {
         #[command(subcommand)]
@@ -142,6 +145,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 eprintln!("Datenbank ist aktuell / database is up to date ({kind})");
             }
             HubCommand::Harvest { node } => harvest(config, node).await?,
+            HubCommand::Reindex => {
+                let started = std::time::Instant::now();
+                let hub = Hub::open(config).await?;
+                let n = hub.reindex().await.context("Suchindex / search index (läuft der Hub noch? / is the hub still running?)")?;
+                let index = hub.search()?.index();
+                eprintln!(
+                    "Suchindex neu aufgebaut / search index rebuilt: {n} Änderungen/changes, {} Angebote/offers, {:.1} s",
+                    index.num_docs(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
             HubCommand::Node { command } => node_command(Hub::open(config).await?, command).await?,
             HubCommand::Token { command } => token_command(Hub::open(config).await?, command).await?,
         }

@@ -88,6 +88,22 @@ pub struct HubConfig {
     /// Logs as JSON lines instead of text.
     #[serde(default)]
     pub log_json: bool,
+    /// Directory of the search index; default `{data_dir}/search-index`. The index is derived
+    /// from the store and rebuilt when missing, so it need not be backed up.
+    #[serde(default)]
+    pub search_index_dir: Option<PathBuf>,
+    /// Keeps the search index in memory only (tests; it is rebuilt at every start).
+    #[serde(default)]
+    pub search_in_memory: bool,
+    /// How often the search index looks for new changes in the store, in milliseconds.
+    #[serde(default = "default_search_poll_ms")]
+    pub search_poll_ms: u64,
+    /// Memory of the index writer's buffers, in MiB.
+    #[serde(default = "default_search_writer_memory_mb")]
+    pub search_writer_memory_mb: usize,
+    /// Threads of the index writer.
+    #[serde(default = "default_search_writer_threads")]
+    pub search_writer_threads: usize,
 }
 
 /// Which geocoding API a geocoder speaks.
@@ -167,6 +183,15 @@ fn default_purge_schedule() -> String {
     // Daily at 03:47:00 UTC, away from the full hour and from the node's purge at 03:17.
     "0 47 3 * * *".into()
 }
+fn default_search_poll_ms() -> u64 {
+    200
+}
+fn default_search_writer_memory_mb() -> usize {
+    128
+}
+fn default_search_writer_threads() -> usize {
+    1
+}
 fn default_geocoder_rate() -> f64 {
     1.0
 }
@@ -199,6 +224,11 @@ impl Default for HubConfig {
             tombstone_retention_days: default_retention(),
             purge_schedule: default_purge_schedule(),
             log_json: false,
+            search_index_dir: None,
+            search_in_memory: false,
+            search_poll_ms: default_search_poll_ms(),
+            search_writer_memory_mb: default_search_writer_memory_mb(),
+            search_writer_threads: default_search_writer_threads(),
         }
     }
 }
@@ -245,6 +275,15 @@ impl HubConfig {
         if self.body_limit_bytes == 0 || self.max_feed_page_bytes == 0 {
             return bad("body_limit_bytes", "limits must be positive");
         }
+        if !(1..=60_000).contains(&self.search_poll_ms) {
+            return bad("search_poll_ms", "expected 1..=60000");
+        }
+        // tantivy needs at least 15 MB per writer thread.
+        if !(16..=8192).contains(&self.search_writer_memory_mb)
+            || !(1..=8).contains(&self.search_writer_threads)
+        {
+            return bad("search_writer_memory_mb", "expected 16..=8192 MiB and 1..=8 threads");
+        }
         if self.harvest_timeout_secs == 0 {
             return bad("harvest_timeout_secs", "must be positive");
         }
@@ -270,6 +309,11 @@ impl HubConfig {
             Some(url) => url.clone(),
             None => Secret::new(format!("sqlite://{}", self.data_dir.join("hub.db").display())),
         }
+    }
+
+    /// Where the search index lives on disk.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.search_index_dir.clone().unwrap_or_else(|| self.data_dir.join("search-index"))
     }
 
     /// The kind of database, for logs (the URL may hold a password).

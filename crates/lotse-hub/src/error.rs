@@ -22,6 +22,8 @@ pub enum HubError {
     Client(#[from] reqwest::Error),
     #[error("Ein-/Ausgabefehler / I/O error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("Suchindex / search index: {0}")]
+    Search(String),
 }
 
 impl HubError {

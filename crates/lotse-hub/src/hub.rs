@@ -19,6 +19,7 @@ use crate::geocode::Geocoder;
 use crate::harvest::client::{FeedClient, RetryPolicy};
 use crate::harvest::{HarvestError, HarvestResult, HarvestSettings, Harvester};
 use crate::metrics::HubMetrics;
+use crate::search::SearchService;
 use crate::store::{self, HubStore, NewNode, NodeInfo, NodeUpdate, Role, StoreOptions, TokenInfo};
 use crate::{registry, scheduler};
 
@@ -28,6 +29,9 @@ pub(crate) struct HubInner {
     pub harvester: Harvester,
     pub metrics: HubMetrics,
     pub rate_limiter: RateLimiter,
+    /// Opened on first use (serving, reindexing): the admin commands run beside a serving hub
+    /// and must not take the index writer's lock.
+    pub search: std::sync::OnceLock<Arc<SearchService>>,
 }
 
 /// The hub. Cheap to clone; every clone is the same hub.
@@ -80,7 +84,8 @@ impl Hub {
             &HarvestSettings { concurrency: config.harvest_concurrency, enabled: config.scheduler },
         );
         let rate_limiter = RateLimiter::new(config.rate_limit_per_minute);
-        Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, rate_limiter }) })
+        let search = std::sync::OnceLock::new();
+        Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, rate_limiter, search }) })
     }
 
     pub fn config(&self) -> &HubConfig {
@@ -97,6 +102,26 @@ impl Hub {
 
     pub fn metrics(&self) -> &HubMetrics {
         &self.inner.metrics
+    }
+
+    /// The search index and its follower, opened on first use.
+    pub fn search(&self) -> Result<&Arc<SearchService>, HubError> {
+        if let Some(s) = self.inner.search.get() {
+            return Ok(s);
+        }
+        let opened = Arc::new(SearchService::open(&self.inner.config)?);
+        Ok(self.inner.search.get_or_init(|| opened))
+    }
+
+    /// Brings the search index up to the store's latest change and returns how many changes
+    /// it applied (what the follower does in the background).
+    pub async fn index_now(&self) -> Result<u64, HubError> {
+        self.search()?.catch_up(self.inner.store.as_ref()).await
+    }
+
+    /// Empties the search index and builds it again from the store (`lotse hub reindex`).
+    pub async fn reindex(&self) -> Result<u64, HubError> {
+        self.search()?.rebuild(self.inner.store.as_ref()).await
     }
 
     /// Registers a node and returns it with its hub token, which is shown only this once.
@@ -214,8 +239,15 @@ impl Hub {
     ) -> Result<(), HubError> {
         let addr = listener.local_addr()?;
         let base = self.inner.config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let search = self.search()?.clone();
         let (stop_tx, stop_rx) = watch::channel(false);
-        let jobs = self.spawn_jobs(stop_rx);
+        let mut jobs = self.spawn_jobs(stop_rx.clone());
+        // Every process that serves keeps its own index current, replicas included.
+        jobs.push(tokio::spawn(search.follow(
+            self.inner.store.clone(),
+            Duration::from_millis(self.inner.config.search_poll_ms),
+            stop_rx,
+        )));
         tracing::info!(%addr, database = self.inner.config.database_kind(), scheduler = self.inner.config.scheduler, "hub listening");
         let served = axum::serve(listener, self.router(&base)).with_graceful_shutdown(shutdown).await;
         stop_tx.send_replace(true);

@@ -51,6 +51,7 @@ pub mod placement;
 pub mod quarantine;
 pub mod registry;
 pub mod scheduler;
+pub mod search;
 pub mod store;
 
 pub use config::{GeocoderConfig, GeocoderKind, HubConfig};

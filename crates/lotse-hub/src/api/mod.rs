@@ -5,12 +5,14 @@
 //! | `POST /api/v1/nodes/{node_id}/ping`, `GET /api/v1/nodes/{node_id}/quarantine` | the node (its hub token) |
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
+//! | `GET /api/v1/search` | everyone |
 //! | `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json` | everyone |
 
 mod admin;
 mod nodes;
 mod offers;
 pub mod openapi;
+mod search;
 mod standard;
 
 use std::sync::Arc;
@@ -70,6 +72,7 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
         .route("/api/v1/admin/nodes/{node_id}/token", post(admin::rotate_token))
         .route("/api/v1/admin/quarantine", get(admin::quarantine))
         .route("/api/v1/standard", get(standard::standard))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/feed/offers", get(crate::feed::feed))
         .route("/api/openapi.json", get(openapi::serve))

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, nodes, offers, standard};
+use super::{admin, nodes, offers, search, standard};
 use crate::{feed, quarantine};
 
 struct BearerAuth;
@@ -40,6 +40,7 @@ impl Modify for BearerAuth {
         admin::quarantine,
         standard::standard,
         offers::get_offer,
+        search::search,
         feed::feed,
     ),
     components(schemas(lotse_http::problem::ProblemDetails, quarantine::QuarantineView)),
@@ -49,6 +50,7 @@ impl Modify for BearerAuth {
         (name = "admin", description = "Betrieb: Knotenverzeichnis und Quarantäne / operation: node registry and quarantine"),
         (name = "offers", description = "Angebote mit Verortung und Herkunft / offers with placement and provenance"),
         (name = "standard", description = "Der durchgesetzte Standard / the enforced standard"),
+        (name = "search", description = "Suche über alle Angebote der Region / search across all offers of the region"),
         (name = "feed", description = "Der RPDE-Feed des Hubs / the hub's RPDE feed"),
     )
 )]

@@ -304,6 +304,18 @@ pub struct FeedRow {
     pub standard_version: Option<String>,
 }
 
+/// One change of the hub's store as the search index follows it: a live offer with its
+/// placement, or a tombstone (`data` is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRow {
+    pub node_id: String,
+    pub id: String,
+    pub modified: i64,
+    pub data: Option<String>,
+    pub last_changed: i64,
+    pub placements: Vec<Placement>,
+}
+
 /// A quarantine entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuarantineEntry {
@@ -454,6 +466,9 @@ pub trait HubStore: Send + Sync + 'static {
     async fn feed_page(&self, after: i64, limit: u32) -> Result<Vec<FeedRow>, StoreError>;
     /// The hub's last change number.
     async fn last_change(&self) -> Result<i64, StoreError>;
+    /// The changes after the hub change number `after`, in order, at most `limit` offers, each
+    /// with its placement: what the search index follows.
+    async fn index_changes(&self, after: i64, limit: u32) -> Result<Vec<IndexRow>, StoreError>;
     /// Removes tombstones last changed before `cutoff` (Unix seconds); returns how many.
     async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
 
@@ -632,6 +647,25 @@ pub(crate) fn plan_page<'a>(
 }
 
 /// Parses the stored JSON array of a node's jurisdiction.
+/// Folds the rows of an offers-join-locations query (one row per location, a row without
+/// location for offers without any) into one [`IndexRow`] per offer, keeping their order.
+pub(crate) fn group_index_rows(
+    rows: impl IntoIterator<Item = (IndexRow, Option<Placement>)>,
+) -> Vec<IndexRow> {
+    let mut out: Vec<IndexRow> = Vec::new();
+    for (row, placement) in rows {
+        match out.last_mut() {
+            Some(last) if last.modified == row.modified => last.placements.extend(placement),
+            _ => {
+                let mut row = row;
+                row.placements.extend(placement);
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn parse_jurisdiction(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Inconsistent(format!("jurisdiction {json:?}: {e}")))
 }

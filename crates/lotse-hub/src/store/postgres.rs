@@ -15,10 +15,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::{
-    Checkpoint, Existing, FeedRow, HarvestLock, HarvestRecord, HubStore, NewNode, NodeCounts, NodeInfo,
-    NodeState, NodeUpdate, OfferRow, OfferWrite, PageOutcome, PageWrite, QuarantineEntry, QuarantineReason,
-    Role, StoreError, StoreOptions, StoredOffer, TokenInfo, harvest_lock_key, jurisdiction_json, last_items,
-    parse_jurisdiction, plan_page,
+    Checkpoint, Existing, FeedRow, HarvestLock, HarvestRecord, HubStore, IndexRow, NewNode, NodeCounts,
+    NodeInfo, NodeState, NodeUpdate, OfferRow, OfferWrite, PageOutcome, PageWrite, QuarantineEntry,
+    QuarantineReason, Role, StoreError, StoreOptions, StoredOffer, TokenInfo, group_index_rows,
+    harvest_lock_key, jurisdiction_json, last_items, parse_jurisdiction, plan_page,
 };
 use crate::placement::{Placement, Precision};
 
@@ -616,6 +616,39 @@ impl HubStore for PostgresStore {
                 standard_version,
             })
             .collect())
+    }
+
+    async fn index_changes(&self, after: i64, limit: u32) -> Result<Vec<IndexRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.node_id, o.id, o.modified, o.data, o.last_changed, l.idx, l.lat, l.lon, l.precision, \
+             l.declared_ags, l.found_ags, l.mismatch, l.distance_m \
+             FROM (SELECT node_id, id, modified, data, last_changed FROM offers WHERE modified > $1 \
+                   ORDER BY modified LIMIT $2) o \
+             LEFT JOIN offer_locations l ON l.node_id = o.node_id AND l.offer_id = o.id AND o.data IS NOT NULL \
+             ORDER BY o.modified, l.idx",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut grouped = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let idx: Option<i32> = row.try_get("idx")?;
+            let placement = match idx {
+                Some(_) => Some(placement_from_row(row)?),
+                None => None,
+            };
+            let offer = IndexRow {
+                node_id: row.try_get("node_id")?,
+                id: row.try_get("id")?,
+                modified: row.try_get("modified")?,
+                data: row.try_get("data")?,
+                last_changed: row.try_get("last_changed")?,
+                placements: Vec::new(),
+            };
+            grouped.push((offer, placement));
+        }
+        Ok(group_index_rows(grouped))
     }
 
     async fn last_change(&self) -> Result<i64, StoreError> {

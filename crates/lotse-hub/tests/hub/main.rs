@@ -1,10 +1,11 @@
 //! The hub's integration tests, in one binary so that the workspace links one test executable
-//! for them: the shared store suite, harvests against fake nodes, the HTTP API, and the
-//! committed OpenAPI document.
+//! for them: the shared store suite, harvests against fake nodes, the HTTP API, the search
+//! index following the store, and the committed OpenAPI document.
 
 mod api;
 mod common;
 mod e2e_nodes;
 mod harvest;
 mod openapi;
+mod search;
 mod store_suite;

@@ -131,6 +131,10 @@ pub fn hub_config(db: &TestDb) -> HubConfig {
         harvest_backoff_max_ms: 50,
         harvest_timeout_secs: 10,
         page_size: 50,
+        // Each test hub keeps its own index in memory; on-disk indexes are tested in
+        // `search.rs`.
+        search_in_memory: true,
+        search_poll_ms: 20,
         ..HubConfig::default()
     }
 }

@@ -1,0 +1,180 @@
+//! The hub's search index, kept current from the store's change log.
+//!
+//! The store is the truth; the index ([`lotse_search::SearchIndex`]) is derived. The follower
+//! polls the store's last change number and, when the index is behind, reads the changes after
+//! the index's checkpoint in order ([`HubStore::index_changes`]), applies them and commits
+//! with the new checkpoint. Because the hub's change numbers become visible in commit order,
+//! following them misses nothing; because every process follows the store itself, several
+//! replicas on one PostgreSQL each keep their own index, and the harvesting process need not
+//! tell anyone. A new or outdated index starts at 0 and is rebuilt the same way.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lotse_search::{Change, IndexedOffer, IndexedPoint, SearchIndex, WriterOptions};
+use tokio::sync::watch;
+
+use crate::config::HubConfig;
+use crate::error::HubError;
+use crate::store::{HubStore, IndexRow};
+
+/// Changes read from the store per query.
+const BATCH: u32 = 2_000;
+/// Changes staged before an intermediate commit during a rebuild, so that a long rebuild
+/// becomes searchable (and resumable) in steps.
+const COMMIT_EVERY: usize = 100_000;
+
+/// The index and what keeps it current.
+pub struct SearchService {
+    index: SearchIndex,
+    /// Serialises catching up: the follower and `reindex` never apply the same changes twice.
+    follow_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for SearchService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchService").field("index", &self.index).finish()
+    }
+}
+
+impl SearchService {
+    /// Opens the index the configuration names (in memory or on disk).
+    pub fn open(config: &HubConfig) -> Result<SearchService, HubError> {
+        let options = WriterOptions {
+            threads: config.search_writer_threads,
+            memory_bytes: config.search_writer_memory_mb.saturating_mul(1024 * 1024),
+        };
+        let index = if config.search_in_memory {
+            SearchIndex::in_ram(options)
+        } else {
+            SearchIndex::open_in_dir(&config.search_index_dir(), options)
+        }
+        .map_err(|e| HubError::Search(e.to_string()))?;
+        Ok(SearchService { index, follow_lock: tokio::sync::Mutex::new(()) })
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Applies every change the store has after the index's checkpoint; returns how many.
+    pub async fn catch_up(self: &Arc<Self>, store: &dyn HubStore) -> Result<u64, HubError> {
+        let _guard = self.follow_lock.lock().await;
+        let last = store.last_change().await?;
+        if self.index.checkpoint() > last {
+            // The index is ahead of its store (the database was replaced): start afresh.
+            tracing::warn!(
+                index = self.index.checkpoint(),
+                store = last,
+                "search index ahead of the store; rebuilding"
+            );
+            self.blocking(|index| index.clear()).await?;
+        }
+        let mut applied = 0u64;
+        let mut staged = 0usize;
+        let mut position = self.index.checkpoint();
+        loop {
+            let rows = store.index_changes(position, BATCH).await?;
+            let Some(last_row) = rows.last() else { break };
+            position = last_row.modified;
+            let full = rows.len() == BATCH as usize;
+            let changes: Vec<Change> = rows.into_iter().map(change).collect();
+            staged += changes.len();
+            applied += changes.len() as u64;
+            self.blocking(move |index| index.stage(&changes)).await?;
+            if staged >= COMMIT_EVERY || !full {
+                self.blocking(move |index| index.commit(position)).await?;
+                staged = 0;
+            }
+            if !full {
+                break;
+            }
+        }
+        if staged > 0 {
+            self.blocking(move |index| index.commit(position)).await?;
+        }
+        Ok(applied)
+    }
+
+    /// Empties the index and builds it again from the store.
+    pub async fn rebuild(self: &Arc<Self>, store: &dyn HubStore) -> Result<u64, HubError> {
+        {
+            let _guard = self.follow_lock.lock().await;
+            self.blocking(|index| index.clear()).await?;
+        }
+        self.catch_up(store).await
+    }
+
+    /// Runs index work on the blocking pool: tantivy's writer and searches are synchronous.
+    async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&SearchIndex) -> Result<T, lotse_search::IndexError> + Send + 'static,
+    ) -> Result<T, HubError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || f(&this.index))
+            .await
+            .map_err(|e| HubError::Search(e.to_string()))?
+            .map_err(|e| HubError::Search(e.to_string()))
+    }
+
+    /// Follows the store until `stop`: checks for new changes every `poll`.
+    pub async fn follow(
+        self: Arc<Self>,
+        store: Arc<dyn HubStore>,
+        poll: Duration,
+        mut stop: watch::Receiver<bool>,
+    ) {
+        loop {
+            match store.last_change().await {
+                Ok(last) if last != self.index.checkpoint() => match self.catch_up(store.as_ref()).await {
+                    Ok(n) => tracing::debug!(
+                        changes = n,
+                        checkpoint = self.index.checkpoint(),
+                        "search index caught up"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "search index could not catch up"),
+                },
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "search index: store not readable"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}
+
+/// A store row as an index change. A row whose data cannot be read (which the store's own
+/// validation makes impossible) is removed from the index rather than stopping the follower.
+fn change(row: IndexRow) -> Change {
+    let hub_id = format!("{}/{}", row.node_id, row.id);
+    let Some(data) = row.data else { return Change::Delete(hub_id) };
+    let offer = match serde_json::from_str(&data) {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(id = %hub_id, error = %e, "stored offer unreadable; left out of the search index");
+            return Change::Delete(hub_id);
+        }
+    };
+    let points = row
+        .placements
+        .iter()
+        .filter_map(|p| {
+            Some(IndexedPoint {
+                idx: p.idx,
+                lat: p.lat?,
+                lon: p.lon?,
+                ags: p.found_ags.clone().unwrap_or_else(|| p.declared_ags.clone()),
+                precision: p.precision.as_str().to_owned(),
+            })
+        })
+        .collect();
+    Change::Upsert(Box::new(IndexedOffer {
+        hub_id,
+        node_id: row.node_id,
+        offer,
+        changed: row.last_changed,
+        points,
+    }))
+}

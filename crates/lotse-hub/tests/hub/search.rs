@@ -1,0 +1,120 @@
+//! The search index follows the hub's store: harvested offers become searchable, changes and
+//! deletions follow, bad parameters are refused, and an index on disk survives a restart
+//! without being rebuilt.
+
+use lotse_hub::{Hub, HubConfig, NewNode};
+use serde_json::Value;
+
+use crate::backends;
+use crate::common::fake_node::FakeNode;
+use crate::common::{DORTMUND, ESSEN, TestDb, eventually, hub_config, offers};
+
+backends!(harvested_offers_become_searchable, an_index_on_disk_resumes_after_a_restart);
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+async fn register(hub: &Hub, id: &str, node: &FakeNode, jurisdiction: &str) {
+    hub.add_node(NewNode {
+        id: id.into(),
+        name: format!("Knoten {id}"),
+        feed_url: node.feed_url(),
+        jurisdiction: vec![jurisdiction.into()],
+    })
+    .await
+    .expect("node registered");
+}
+
+async fn search(base: &str, query: &str) -> Value {
+    let r = client().get(format!("{base}/api/v1/search?{query}")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{query}");
+    r.json().await.unwrap()
+}
+
+fn ids(answer: &Value) -> Vec<String> {
+    answer["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn harvested_offers_become_searchable(db: TestDb) {
+    let hub = Hub::start(hub_config(&db)).await.unwrap();
+    let base = hub.url();
+    let essen = FakeNode::start(50).await;
+    let dortmund = FakeNode::start(50).await;
+    let mut essen_offers = offers("essen", &[ESSEN], 11, 0, 60);
+    essen_offers[0].title.insert("de".into(), "Zirkuswerkstatt für Familien".into());
+    essen.put_all(&essen_offers);
+    dortmund.put_all(&offers("dortmund", &[DORTMUND], 12, 0, 40));
+    register(hub.hub(), "essen", &essen, ESSEN).await;
+    register(hub.hub(), "dortmund", &dortmund, DORTMUND).await;
+    hub.harvest_now("essen").await.unwrap();
+    hub.harvest_now("dortmund").await.unwrap();
+
+    // The follower picks the harvest up by itself.
+    eventually(10, "100 offers searchable", || async {
+        search(&base, "include_expired=true&page_size=1").await["total"] == 100
+    })
+    .await;
+    let all = search(&base, "include_expired=true&page_size=1").await;
+    let ags = all["facets"]["ags"].as_array().unwrap();
+    let count = |code: &str| ags.iter().find(|v| v["value"] == code).map(|v| v["count"].as_u64().unwrap());
+    assert_eq!(count(ESSEN), Some(60), "{ags:?}");
+    assert_eq!(count(DORTMUND), Some(40));
+
+    let found = search(&base, "q=Zirkuswerkstatt").await;
+    assert_eq!(ids(&found), [format!("essen/{}", essen_offers[0].id)]);
+    assert!(found["results"][0]["snippet"].is_string());
+    assert_eq!(found["results"][0]["municipality"]["ags"], ESSEN);
+
+    // A change and a deletion at the node reach the index after the next harvest.
+    essen_offers[1].title.insert("de".into(), "Trampolinkurs am Samstag".into());
+    essen.put(&essen_offers[1]);
+    essen.delete(&essen_offers[0].id);
+    hub.harvest_now("essen").await.unwrap();
+    eventually(10, "the change searchable and the deletion gone", || async {
+        ids(&search(&base, "q=Trampolinkurs").await) == [format!("essen/{}", essen_offers[1].id)]
+            && search(&base, "q=Zirkuswerkstatt").await["total"] == 0
+    })
+    .await;
+
+    // Parameters that cannot be read are refused with a problem naming them.
+    for bad in ["page_size=1000", "sprache=ar", "near=91,7", "sort=distance"] {
+        let r = client().get(format!("{base}/api/v1/search?{bad}")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let problem: Value = r.json().await.unwrap();
+        assert!(problem["parameter"].is_string(), "{problem}");
+    }
+    hub.shutdown().await;
+}
+
+async fn an_index_on_disk_resumes_after_a_restart(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = HubConfig {
+        search_in_memory: false,
+        search_index_dir: Some(dir.path().join("index")),
+        ..hub_config(&db)
+    };
+    let node = FakeNode::start(50).await;
+    node.put_all(&offers("essen", &[ESSEN], 13, 0, 30));
+
+    let hub = Hub::start(config.clone()).await.unwrap();
+    register(hub.hub(), "essen", &node, ESSEN).await;
+    hub.harvest_now("essen").await.unwrap();
+    let last = hub.hub().store().last_change().await.unwrap();
+    eventually(10, "the index at the store's last change", || async {
+        hub.hub().search().unwrap().index().checkpoint() == last
+    })
+    .await;
+    hub.shutdown().await;
+
+    // Started again, the index is where it was: nothing to apply, everything searchable.
+    let hub = Hub::open(config.clone()).await.unwrap();
+    assert_eq!(hub.search().unwrap().index().checkpoint(), last);
+    assert_eq!(hub.index_now().await.unwrap(), 0);
+    assert_eq!(hub.search().unwrap().index().num_docs(), 30);
+    // A rebuild gives the same index.
+    assert_eq!(hub.reindex().await.unwrap(), 30);
+    assert_eq!(hub.search().unwrap().index().num_docs(), 30);
+    assert_eq!(hub.search().unwrap().index().checkpoint(), last);
+}
