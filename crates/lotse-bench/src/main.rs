@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod search;
 mod stats;
 mod validate;
 
@@ -20,10 +21,13 @@ struct Cli {
 enum Command {
     /// Validation throughput (NDJSON, CSV) against bare serde_json parsing, and generation speed.
     Validate(validate::Args),
+    /// Search latency per query class (Q1–Q5) against PostgreSQL full-text search.
+    Search(search::Args),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Validate(args) => validate::run(args),
+        Command::Search(args) => search::run(args),
     }
 }
