@@ -483,3 +483,21 @@ async fn pg_run(c: &mut PgConnection, q: &PgQuery) -> anyhow::Result<u64> {
     }
     Ok(total)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The harness at a small size, as a smoke test in every test run (with the PostgreSQL
+    /// baseline where the test database is configured).
+    #[test]
+    fn runs_at_a_small_size() {
+        let dir = tempfile::tempdir().unwrap();
+        super::run(super::Args {
+            offers: 300,
+            queries: 5,
+            postgres: std::env::var("LOTSE_TEST_POSTGRES_URL").ok(),
+            index_dir: Some(dir.path().join("index")),
+            writer_threads: 1,
+        })
+        .unwrap();
+    }
+}
