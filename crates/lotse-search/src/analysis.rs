@@ -73,22 +73,24 @@ fn push_word(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
 
 /// Stems a folded word with the stemmer of its script.
 pub fn stem(folded: &str) -> String {
-    if folded.chars().any(is_arabic) {
-        ARABIC.stem(folded).into_owned()
+    let stemmer = if folded.chars().any(is_arabic) {
+        &*ARABIC
     } else if folded.chars().all(|c| c.is_ascii_alphabetic()) {
-        // Snowball stems `kurse` to `kurs` but `kurs` to `kur`: stemming until nothing changes
-        // brings the forms of one word together.
-        let mut stem = GERMAN.stem(folded).into_owned();
-        loop {
-            let again = GERMAN.stem(&stem);
-            if again == stem {
-                return stem;
-            }
-            stem = again.into_owned();
-        }
+        &*GERMAN
     } else {
         // Numbers, codes and other scripts are matched as they are.
-        folded.to_owned()
+        return folded.to_owned();
+    };
+    // Snowball stems `kurse` to `kurs` but `kurs` to `kur`, and the Arabic stemmer takes the
+    // article off `الأسرة` but not the ending it takes off `أسرة`: stemming until nothing
+    // changes brings the forms of one word together.
+    let mut stem = stemmer.stem(folded).into_owned();
+    loop {
+        let again = stemmer.stem(&stem);
+        if again == stem {
+            return stem;
+        }
+        stem = again.into_owned();
     }
 }
 
@@ -119,10 +121,18 @@ pub fn fold(word: &str) -> String {
             'ł' => out.push('l'),
             'ž' | 'ź' | 'ż' => out.push('z'),
             'ț' => out.push('t'),
+            // Turkish `İ` lower-cases to `i` and a combining dot above; without the dot, `İki`
+            // matches `iki` as people type it.
+            '\u{0307}' => {}
             // Arabic: short vowels and other diacritics carry no meaning for search.
             '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
             'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
             'ى' => out.push('ي'),
+            // Persian is written with its own kaf and yeh or, from an Arabic keyboard, with the
+            // Arabic ones; one form each makes `مدارک` and `مدارك` the same word (and stems it
+            // the same way).
+            'ی' => out.push('ي'),
+            'ک' => out.push('ك'),
             'ة' => out.push('ه'),
             c => out.push(c),
         }
@@ -178,6 +188,26 @@ mod tests {
     fn german_inflections_share_a_stem() {
         assert_eq!(stems("Beratungen"), stems("Beratung"));
         assert_eq!(stems("Kurse"), stems("Kurs"));
+    }
+
+    #[test]
+    fn turkish_dotted_capital_i_is_a_plain_i() {
+        assert_eq!(fold("İki Dilli"), "iki dilli");
+        assert_eq!(stems("İKİ"), stems("iki"));
+    }
+
+    #[test]
+    fn persian_letters_match_their_arabic_forms() {
+        // Kaf and yeh as a Persian and as an Arabic keyboard types them.
+        assert_eq!(stems("مدارک دری فارسی"), stems("مدارك دري فارسي"));
+    }
+
+    #[test]
+    fn arabic_forms_of_a_word_share_a_stem() {
+        // With and without the article, singular and plural.
+        assert_eq!(stems("الأسرة"), stems("أسرة"));
+        assert_eq!(stems("الدورة"), stems("دورات"));
+        assert_eq!(stems("استشارات"), stems("استشارة"));
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! [`crate::analysis::fold`] folds): words of the field (counselling, courses, recognition,
 //! school, family, work) and common German nouns. A word is split when it can be written
 //! entirely as lexicon parts, with the usual linking elements (`s`, `es`, `n`, `en`, `e`)
-//! between them; otherwise its longest lexicon suffix (the head of a German compound) is taken
-//! alone. Only the index splits; a query keeps its compounds whole, which keeps them precise.
+//! between them, and the compounds inside it that end it come along (`frauenintegrationskurs`
+//! also gives `integrationskurs`); otherwise its longest lexicon suffix (the head of a German
+//! compound) is taken alone. Only the index splits; a query keeps its compounds whole, which
+//! keeps them precise.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -74,14 +76,23 @@ fn full_split(word: &str) -> Option<Vec<&str>> {
     if last.count < 2 {
         return None;
     }
-    let mut parts = Vec::with_capacity(last.count);
+    let mut parts = Vec::with_capacity(2 * last.count - 2);
+    let mut starts = Vec::with_capacity(last.count);
     let mut end = n;
     while end > 0 {
         let step = best[end]?;
         parts.push(&word[step.start..end]);
+        starts.push(step.start);
         end = step.prev_end;
     }
     parts.reverse();
+    // The word from each inner part to its end is a compound of its own and the word's head:
+    // a `frauenintegrationskurs` is an `integrationskurs`, a `berufssprachkurs` a
+    // `sprachkurs`. Queries keep compounds whole, so without these `Integrationskurs` would
+    // not find `Frauenintegrationskurs`. (The first start is the word itself, the last one
+    // the last part, which is already there.)
+    let inner = starts.len() - 1;
+    parts.extend(starts[1..inner].iter().rev().map(|&start| &word[start..]));
     Some(parts)
 }
 
@@ -100,9 +111,15 @@ mod tests {
     fn splits_the_compounds_advisers_search_for() {
         assert_eq!(split("integrationskurs"), ["integration", "kurs"]);
         assert_eq!(split("migrationsberatung"), ["migration", "beratung"]);
-        assert_eq!(split("berufssprachkurs"), ["beruf", "sprach", "kurs"]);
+        assert_eq!(split("berufssprachkurs"), ["beruf", "sprach", "kurs", "sprachkurs"]);
         assert_eq!(split("anerkennungsberatung"), ["anerkennung", "beratung"]);
-        assert_eq!(split("jugendmigrationsdienst"), ["jugend", "migration", "dienst"]);
+        assert_eq!(split("jugendmigrationsdienst"), ["jugend", "migration", "dienst", "migrationsdienst"]);
+    }
+
+    #[test]
+    fn keeps_the_inner_compounds_that_end_the_word() {
+        assert_eq!(split("frauenintegrationskurs"), ["frauen", "integration", "kurs", "integrationskurs"]);
+        assert_eq!(split("jugendintegrationskurs"), ["jugend", "integration", "kurs", "integrationskurs"]);
     }
 
     #[test]

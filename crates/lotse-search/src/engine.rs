@@ -168,6 +168,20 @@ fn text_query(
         let typing = i == last && parsed.prefix.is_some();
         if typing {
             should.push(Box::new(FuzzyTermQuery::new_prefix(folded.clone(), 0, false)));
+            // A prefix scores the same wherever it matched, so while typing `Anerken` an offer
+            // that only carries the label `Anerkennung` would rank with those titled
+            // `Anerkennungsberatung`. For an unfinished word (one that matches nothing as it
+            // is), the prefix on the stems of the weighted fields (not the description, as for
+            // `words`) adds each field's weight where it matches there.
+            if exact == 0 {
+                for (field, weight) in fields.weighted_text().into_iter().filter(|(f, _)| *f != fields.body) {
+                    let prefix = Term::from_field_text(field, &w.folded);
+                    should.push(Box::new(BoostQuery::new(
+                        Box::new(FuzzyTermQuery::new_prefix(prefix, 0, false)),
+                        weight,
+                    )));
+                }
+            }
         }
         let chars = w.folded.chars().count();
         if exact == 0 && chars >= 4 {
