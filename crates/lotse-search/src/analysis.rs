@@ -71,8 +71,32 @@ fn push_word(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
     out.push(Word { start, end, folded, stem });
 }
 
+/// Words whose stems each thread remembers; the cache is emptied when it is full. Texts
+/// repeat their words (Zipf), so most lookups hit, and stemming is most of indexing's work.
+const STEM_CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Stems a folded word with the stemmer of its script.
 pub fn stem(folded: &str) -> String {
+    STEMS.with(|cache| {
+        if let Some(s) = cache.borrow().get(folded) {
+            return s.clone();
+        }
+        let s = stem_uncached(folded);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(folded.to_owned(), s.clone());
+        s
+    })
+}
+
+fn stem_uncached(folded: &str) -> String {
     let stemmer = if folded.chars().any(is_arabic) {
         &*ARABIC
     } else if folded.chars().all(|c| c.is_ascii_alphabetic()) {

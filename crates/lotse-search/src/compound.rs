@@ -28,27 +28,51 @@ static LEXICON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Words whose splits each thread remembers (as byte ranges); emptied when full.
+const SPLIT_CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    static SPLITS: std::cell::RefCell<std::collections::HashMap<String, Vec<(usize, usize)>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The parts of a folded word, or nothing when it is not a compound the lexicon knows.
 /// The word itself is never among the parts.
 pub fn split(word: &str) -> Vec<&str> {
     if word.len() < MIN_WORD || !word.is_ascii() {
         return Vec::new();
     }
+    let ranges = SPLITS.with(|cache| {
+        if let Some(r) = cache.borrow().get(word) {
+            return r.clone();
+        }
+        let r = split_uncached(word);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= SPLIT_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.to_owned(), r.clone());
+        r
+    });
+    ranges.into_iter().map(|(a, b)| &word[a..b]).collect()
+}
+
+fn split_uncached(word: &str) -> Vec<(usize, usize)> {
     if let Some(parts) = full_split(word) {
         return parts;
     }
     // The head of a compound is its last part: `hausaufgabenhilfe` is a kind of `hilfe`.
     (MIN_PART..=word.len() - MIN_PART)
         .rev()
-        .map(|len| &word[word.len() - len..])
-        .find(|suffix| LEXICON.contains(suffix))
+        .map(|len| (word.len() - len, word.len()))
+        .find(|&(a, b)| LEXICON.contains(&word[a..b]))
         .into_iter()
         .collect()
 }
 
 /// Writes `word` as lexicon parts with optional links between them, preferring the fewest
-/// parts; `None` when it cannot be written so or is a single part.
-fn full_split(word: &str) -> Option<Vec<&str>> {
+/// parts; the parts as byte ranges, `None` when it cannot be written so or is a single part.
+fn full_split(word: &str) -> Option<Vec<(usize, usize)>> {
     let n = word.len();
     // best[i]: the fewest parts that cover word[..i] exactly, the start of the last of them
     // and the end of the part before it (the gap between the two is a link).
@@ -81,7 +105,7 @@ fn full_split(word: &str) -> Option<Vec<&str>> {
     let mut end = n;
     while end > 0 {
         let step = best[end]?;
-        parts.push(&word[step.start..end]);
+        parts.push((step.start, end));
         starts.push(step.start);
         end = step.prev_end;
     }
@@ -92,7 +116,7 @@ fn full_split(word: &str) -> Option<Vec<&str>> {
     // not find `Frauenintegrationskurs`. (The first start is the word itself, the last one
     // the last part, which is already there.)
     let inner = starts.len() - 1;
-    parts.extend(starts[1..inner].iter().rev().map(|&start| &word[start..]));
+    parts.extend(starts[1..inner].iter().rev().map(|&start| (start, n)));
     Some(parts)
 }
 

@@ -253,16 +253,30 @@ fn selections(data: &SegmentData, req: &SearchRequest) -> Vec<Option<BitSet>> {
         .collect()
 }
 
-/// Runs a search over the current searcher.
-pub(crate) fn search(
+/// What a pass over the index found: the number of results and, when asked for, the facet
+/// counts per filter.
+pub(crate) struct PassResult {
+    pub total: u64,
+    pub counts: Vec<HashMap<String, u64>>,
+}
+
+/// Called for each result with its segment's data, the segment ordinal, the document, its
+/// score and its distance from `near`.
+pub(crate) type OnResult<'a> = dyn FnMut(&SegmentData, u32, u32, f32, Option<f64>) + 'a;
+
+/// One pass over the index for `req`: calls `on_result` for every result (a document that
+/// matches the text, is visible, lies in the area and passes every filter) with its segment's
+/// data, segment ordinal, document, score and distance from `near`; counts facets if asked.
+pub(crate) fn pass(
     searcher: &Searcher,
     fields: &Fields,
     cache: &SegmentCache,
     req: &SearchRequest,
-) -> tantivy::Result<SearchResponse> {
-    let started = std::time::Instant::now();
-    let parsed = parse_query(&req.q);
-    let query = text_query(searcher, fields, &parsed)?;
+    parsed: &ParsedQuery,
+    facets: bool,
+    on_result: &mut OnResult<'_>,
+) -> tantivy::Result<PassResult> {
+    let query = text_query(searcher, fields, parsed)?;
     let weight = match &query {
         Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
         None => None,
@@ -271,8 +285,6 @@ pub(crate) fn search(
         near: req.near.map(|(lat, lon, radius_km)| (LatLon { lat, lon }, radius_km * 1000.0)),
         bbox: req.bbox,
     };
-    let window = (req.page * req.page_size) as usize;
-    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(window + 1);
     let mut total = 0u64;
     let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
 
@@ -288,7 +300,7 @@ pub(crate) fn search(
             }
         }
         let mut matched = BitSet::empty(data.max_doc);
-        let consider = |doc: u32, score: f32, matched: &mut BitSet, heap: &mut BinaryHeap<Ranked>| {
+        let mut consider = |doc: u32, score: f32, matched: &mut BitSet| {
             if alive.is_some_and(|a| a.is_deleted(doc))
                 || (!req.include_expired && data.expired(doc, req.today))
                 || !data.open_on(doc, &req.open_on)
@@ -300,25 +312,7 @@ pub(crate) fn search(
             if all_selected.as_ref().is_some_and(|s| !s.contains(doc)) {
                 return 0;
             }
-            let primary = match req.sort {
-                Sort::Relevance if query.is_some() => f64::from(score),
-                Sort::Distance => -distance_m.unwrap_or(f64::MAX),
-                Sort::Relevance | Sort::Changed => data.changed[doc as usize] as f64,
-            };
-            let candidate = Ranked {
-                primary,
-                key: data.sort_key[doc as usize],
-                segment: segment_ord as u32,
-                doc,
-                score,
-                distance_m,
-            };
-            if heap.len() < window {
-                heap.push(candidate);
-            } else if heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater) {
-                heap.pop();
-                heap.push(candidate);
-            }
+            on_result(&data, segment_ord as u32, doc, score, distance_m);
             1
         };
         match &weight {
@@ -327,19 +321,80 @@ pub(crate) fn search(
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
                     let score = scorer.score();
-                    total += consider(doc, score, &mut matched, &mut heap);
+                    total += consider(doc, score, &mut matched);
                     doc = scorer.advance();
                 }
             }
             None => {
                 for doc in 0..data.max_doc {
-                    total += consider(doc, 0.0, &mut matched, &mut heap);
+                    total += consider(doc, 0.0, &mut matched);
                 }
             }
         }
-        count_facets(&data, &matched, &selected, &mut counts);
+        if facets {
+            count_facets(&data, &matched, &selected, &mut counts);
+        }
     }
+    Ok(PassResult { total, counts })
+}
 
+/// The ranking key of a result under the request's order.
+fn ranked(
+    req: &SearchRequest,
+    text: bool,
+    data: &SegmentData,
+    segment: u32,
+    doc: u32,
+    score: f32,
+    distance_m: Option<f64>,
+) -> Ranked {
+    let primary = match req.sort {
+        Sort::Relevance if text => f64::from(score),
+        Sort::Distance => -distance_m.unwrap_or(f64::MAX),
+        Sort::Relevance | Sort::Changed => data.changed[doc as usize] as f64,
+    };
+    Ranked { primary, key: data.sort_key[doc as usize], segment, doc, score, distance_m }
+}
+
+/// Every result of `req` in the order a search would list them (for exports and maps).
+pub(crate) fn all_results(
+    searcher: &Searcher,
+    fields: &Fields,
+    cache: &SegmentCache,
+    req: &SearchRequest,
+) -> tantivy::Result<Vec<DocAddress>> {
+    let parsed = parse_query(&req.q);
+    let text = !parsed.words.is_empty();
+    let mut all = Vec::new();
+    pass(searcher, fields, cache, req, &parsed, false, &mut |data, segment, doc, score, distance| {
+        all.push(ranked(req, text, data, segment, doc, score, distance));
+    })?;
+    all.sort_by(|a, b| b.better(a));
+    Ok(all.into_iter().map(|r| DocAddress::new(r.segment, r.doc)).collect())
+}
+
+/// Runs a search over the current searcher.
+pub(crate) fn search(
+    searcher: &Searcher,
+    fields: &Fields,
+    cache: &SegmentCache,
+    req: &SearchRequest,
+) -> tantivy::Result<SearchResponse> {
+    let started = std::time::Instant::now();
+    let parsed = parse_query(&req.q);
+    let text = !parsed.words.is_empty();
+    let window = (req.page * req.page_size) as usize;
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(window + 1);
+    let found =
+        pass(searcher, fields, cache, req, &parsed, true, &mut |data, segment, doc, score, distance| {
+            let candidate = ranked(req, text, data, segment, doc, score, distance);
+            if heap.len() < window {
+                heap.push(candidate);
+            } else if heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater) {
+                heap.pop();
+                heap.push(candidate);
+            }
+        })?;
     let mut ranked = heap.into_vec();
     ranked.sort_by(|a, b| b.better(a));
     let start = ((req.page - 1) * req.page_size) as usize;
@@ -348,9 +403,9 @@ pub(crate) fn search(
         .skip(start)
         .map(|r| hit(searcher, fields, req, &parsed, r))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let facets = facet_lists(req, counts);
+    let facets = facet_lists(req, found.counts);
     Ok(SearchResponse {
-        total,
+        total: found.total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         page: req.page,
         page_size: req.page_size,

@@ -13,6 +13,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::engine::{self, SearchResponse};
+use crate::map::{self, Clusters, Export, Suggestion};
 use crate::request::SearchRequest;
 use crate::schema::{self, Fields, IndexedOffer};
 use crate::segment::SegmentCache;
@@ -183,6 +184,23 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
         let searcher = self.reader.searcher();
         Ok(engine::search(&searcher, &self.fields, &self.cache, req)?)
+    }
+
+    /// Clusters of every result in the request's `bbox` at a web-map `zoom` level.
+    pub fn clusters(&self, req: &SearchRequest, zoom: u8) -> Result<Clusters, IndexError> {
+        let searcher = self.reader.searcher();
+        Ok(map::clusters(&searcher, &self.fields, &self.cache, req, zoom)?)
+    }
+
+    /// Every result of a search, in order, to be read in batches.
+    pub fn export(&self, req: &SearchRequest) -> Result<Export, IndexError> {
+        Ok(Export::new(self.reader.searcher(), self.fields.clone(), &self.cache, req)?)
+    }
+
+    /// Suggestions for the search field.
+    pub fn suggest(&self, q: &str, lang: &str, limit: usize) -> Result<Vec<Suggestion>, IndexError> {
+        let searcher = self.reader.searcher();
+        Ok(map::suggest(&searcher, &self.fields, &self.cache, q, lang, limit)?)
     }
 
     /// Waits for background merges to finish (before a benchmark measures, or at shutdown).

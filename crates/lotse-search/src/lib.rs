@@ -11,6 +11,7 @@
 //! - [`request`]: a search as the API receives it.
 //! - [`engine`]: text matching (with prefixes while typing and typo tolerance), filters, areas,
 //!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]).
+//! - [`map`]: clusters for the map, every result for exports, suggestions while typing.
 //! - [`index`]: the index on disk, its writer and its checkpoint.
 //!
 //! ```no_run
@@ -28,6 +29,7 @@ pub mod bitset;
 pub mod compound;
 pub mod engine;
 pub mod index;
+pub mod map;
 pub mod request;
 pub mod schema;
 pub mod segment;
@@ -35,5 +37,6 @@ pub mod snippet;
 
 pub use engine::{FacetValue, Hit, SearchResponse};
 pub use index::{Change, IndexError, SearchIndex, WriterOptions};
+pub use map::{Cluster, Clusters, Export, ExportItem, Suggestion};
 pub use request::{BBox, Dim, RequestError, SearchRequest, Sort};
 pub use schema::{IndexedOffer, IndexedPoint};

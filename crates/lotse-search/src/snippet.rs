@@ -6,7 +6,9 @@ use crate::analysis::{self, Word};
 
 /// A window of about `max_chars` characters of `text` with the query's words marked.
 pub fn highlight(text: &str, query: &[Word], prefix: Option<&str>, max_chars: usize) -> String {
-    let words = analysis::words(text);
+    // Without a query there is nothing to mark: skip analysing the text (a map window lists
+    // a hundred offers at a time).
+    let words = if query.is_empty() && prefix.is_none() { Vec::new() } else { analysis::words(text) };
     let hits: Vec<&Word> = words
         .iter()
         .filter(|w| {

@@ -5,10 +5,11 @@
 //! | `POST /api/v1/nodes/{node_id}/ping`, `GET /api/v1/nodes/{node_id}/quarantine` | the node (its hub token) |
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
-//! | `GET /api/v1/search` | everyone |
+//! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
 //! | `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json` | everyone |
 
 mod admin;
+mod map;
 mod nodes;
 mod offers;
 pub mod openapi;
@@ -73,6 +74,12 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
         .route("/api/v1/admin/quarantine", get(admin::quarantine))
         .route("/api/v1/standard", get(standard::standard))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/suggest", get(map::suggest))
+        .route("/api/v1/clusters", get(map::clusters))
+        .route("/api/v1/municipalities.geojson", get(map::municipalities))
+        .route("/api/v1/offers.geojson", get(map::offers_geojson))
+        .route("/api/v1/export.csv", get(map::export_csv))
+        .route("/api/v1/export.ndjson", get(map::export_ndjson))
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/feed/offers", get(crate::feed::feed))
         .route("/api/openapi.json", get(openapi::serve))

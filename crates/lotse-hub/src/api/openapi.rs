@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, nodes, offers, search, standard};
+use super::{admin, map, nodes, offers, search, standard};
 use crate::{feed, quarantine};
 
 struct BearerAuth;
@@ -41,6 +41,12 @@ impl Modify for BearerAuth {
         standard::standard,
         offers::get_offer,
         search::search,
+        map::suggest,
+        map::clusters,
+        map::municipalities,
+        map::offers_geojson,
+        map::export_csv,
+        map::export_ndjson,
         feed::feed,
     ),
     components(schemas(lotse_http::problem::ProblemDetails, quarantine::QuarantineView)),

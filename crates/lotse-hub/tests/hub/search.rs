@@ -9,7 +9,11 @@ use crate::backends;
 use crate::common::fake_node::FakeNode;
 use crate::common::{DORTMUND, ESSEN, TestDb, eventually, hub_config, offers};
 
-backends!(harvested_offers_become_searchable, an_index_on_disk_resumes_after_a_restart);
+backends!(
+    harvested_offers_become_searchable,
+    an_index_on_disk_resumes_after_a_restart,
+    map_suggest_and_exports
+);
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
@@ -117,4 +121,96 @@ async fn an_index_on_disk_resumes_after_a_restart(db: TestDb) {
     assert_eq!(hub.reindex().await.unwrap(), 30);
     assert_eq!(hub.search().unwrap().index().num_docs(), 30);
     assert_eq!(hub.search().unwrap().index().checkpoint(), last);
+}
+
+async fn get_text(url: &str) -> (u16, String, String) {
+    let r = client().get(url).send().await.unwrap();
+    let status = r.status().as_u16();
+    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, ct, r.text().await.unwrap())
+}
+
+async fn map_suggest_and_exports(db: TestDb) {
+    let hub = Hub::start(hub_config(&db)).await.unwrap();
+    let base = hub.url();
+    let essen = FakeNode::start(50).await;
+    let dortmund = FakeNode::start(50).await;
+    essen.put_all(&offers("essen", &[ESSEN], 21, 0, 50));
+    dortmund.put_all(&offers("dortmund", &[DORTMUND], 22, 0, 30));
+    register(hub.hub(), "essen", &essen, ESSEN).await;
+    register(hub.hub(), "dortmund", &dortmund, DORTMUND).await;
+    hub.harvest_now("essen").await.unwrap();
+    hub.harvest_now("dortmund").await.unwrap();
+    eventually(10, "80 offers searchable", || async {
+        search(&base, "include_expired=true&page_size=1").await["total"] == 80
+    })
+    .await;
+    let visible = search(&base, "page_size=1").await["total"].as_u64().unwrap();
+
+    // Clusters over the whole region count every visible located offer once.
+    let region = "bbox=6.0,51.0,8.5,52.0";
+    let (status, _, body) = get_text(&format!("{base}/api/v1/clusters?{region}&zoom=8")).await;
+    assert_eq!(status, 200, "{body}");
+    let clusters: Value = serde_json::from_str(&body).unwrap();
+    let located = search(&base, &format!("{region}&page_size=1")).await["total"].as_u64().unwrap();
+    let summed: u64 =
+        clusters["clusters"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(summed, located);
+    assert_eq!(clusters["total"], located);
+    // At street level every offer stands alone, with its id.
+    let (_, _, body) = get_text(&format!("{base}/api/v1/clusters?{region}&zoom=16")).await;
+    let singles: Value = serde_json::from_str(&body).unwrap();
+    assert!(singles["clusters"].as_array().unwrap().iter().all(|c| c["count"] == 1 && c["id"].is_string()));
+    for bad in ["zoom=8", "bbox=6,51,8,52&zoom=30"] {
+        assert_eq!(get_text(&format!("{base}/api/v1/clusters?{bad}")).await.0, 400, "{bad}");
+    }
+
+    // Municipalities carry their offer counts under the filters.
+    let (status, ct, body) = get_text(&format!("{base}/api/v1/municipalities.geojson")).await;
+    assert_eq!((status, ct.as_str()), (200, "application/geo+json"));
+    let geo: Value = serde_json::from_str(&body).unwrap();
+    let feature = |ags: &str| {
+        geo["features"].as_array().unwrap().iter().find(|f| f["properties"]["ags"] == ags).cloned().unwrap()
+    };
+    let facet = search(&base, "page_size=1").await;
+    let essen_count =
+        facet["facets"]["ags"].as_array().unwrap().iter().find(|v| v["value"] == ESSEN).unwrap()["count"]
+            .clone();
+    assert_eq!(feature(ESSEN)["properties"]["offers"], essen_count);
+    assert_eq!(feature(ESSEN)["geometry"]["type"], "MultiPolygon");
+
+    // Suggestions: a category by its label, a municipality by its name.
+    let (_, _, body) = get_text(&format!("{base}/api/v1/suggest?q=Integrations")).await;
+    let s: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        s.as_array().unwrap().iter().any(|x| x["kind"] == "category" && x["value"] == "integrationskurs"),
+        "{s}"
+    );
+    let (_, _, body) = get_text(&format!("{base}/api/v1/suggest?q=Dortm")).await;
+    let s: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        s.as_array().unwrap().iter().any(|x| x["kind"] == "municipality" && x["value"] == DORTMUND),
+        "{s}"
+    );
+
+    // Exports hold every result of the search; the CSV is the standard's and validates.
+    let (status, ct, ndjson) = get_text(&format!("{base}/api/v1/export.ndjson")).await;
+    assert_eq!((status, ct.as_str()), (200, "application/x-ndjson"));
+    assert_eq!(ndjson.lines().count() as u64, visible);
+    let (_, _, geojson) = get_text(&format!("{base}/api/v1/offers.geojson?ags={DORTMUND}")).await;
+    let geojson: Value = serde_json::from_str(&geojson).unwrap();
+    let dortmund_total = search(&base, &format!("ags={DORTMUND}&page_size=1")).await["total"].clone();
+    assert_eq!(geojson["features"].as_array().unwrap().len() as u64, dortmund_total.as_u64().unwrap());
+    let (status, ct, csv) = get_text(&format!("{base}/api/v1/export.csv")).await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/csv"));
+    let records =
+        lotse_standard::read::read_records(csv.as_bytes(), lotse_standard::read::InputFormat::Csv).unwrap();
+    let validator = lotse_standard::validate::Validator::new(crate::common::today());
+    let reports = validator.validate_batch(records);
+    assert_eq!(reports.len() as u64, visible);
+    assert!(reports.iter().all(|r| !r.has_errors()), "the exported CSV validates");
+    let (_, _, empty) = get_text(&format!("{base}/api/v1/export.csv?q=Zzzyxxq")).await;
+    assert!(empty.contains("offer_type"), "an empty export still has its header");
+    hub.shutdown().await;
 }
