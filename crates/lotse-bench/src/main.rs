@@ -23,11 +23,14 @@ enum Command {
     Validate(validate::Args),
     /// Search latency per query class (Q1–Q5) against PostgreSQL full-text search.
     Search(search::Args),
+    /// Prints search URLs of one query class for a load generator (oha --urls-from-file).
+    SearchUrls(search::UrlArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Validate(args) => validate::run(args),
         Command::Search(args) => search::run(args),
+        Command::SearchUrls(args) => search::urls(args),
     }
 }

@@ -81,6 +81,46 @@ const PREFIXES: &[&str] = &["Sprachk", "Anerken", "Integrationsk", "Hausaufg"];
 const LANGUAGES: &[&str] = &["ar", "uk", "tr", "fa", "ru", "en"];
 const FEATURES: &[&str] = &["kinderbetreuung", "frauen_only", "barrierefrei", "abendkurs"];
 
+/// Arguments of `lotse-bench search-urls`.
+#[derive(clap::Args)]
+pub struct UrlArgs {
+    /// The hub's base URL, e.g. http://127.0.0.1:18080 (loopback only: load tests stay on
+    /// this machine).
+    #[arg(long)]
+    base: String,
+    /// Q1 … Q5.
+    #[arg(long)]
+    class: String,
+    /// Number of URLs.
+    #[arg(long, default_value_t = 500)]
+    count: usize,
+}
+
+/// Prints full search URLs of one query class, one per line, for a load generator
+/// (`oha --urls-from-file`). Refuses a base URL off loopback.
+pub fn urls(args: UrlArgs) -> anyhow::Result<()> {
+    let loopback = ["http://127.0.0.1:", "http://[::1]:", "http://localhost:"];
+    if !loopback.iter().any(|p| args.base.starts_with(p)) {
+        anyhow::bail!("load tests stay on loopback: {} is not 127.0.0.1", args.base);
+    }
+    for q in queries(args.count).into_iter().filter(|q| q.class == args.class) {
+        let query: String =
+            q.pairs.iter().map(|(k, v)| format!("{k}={}", percent(v))).collect::<Vec<_>>().join("&");
+        println!("{}/api/v1/search?{query}", args.base.trim_end_matches('/'));
+    }
+    Ok(())
+}
+
+/// Percent-encodes a query value (everything but unreserved ASCII).
+fn percent(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn queries(n: usize) -> Vec<BenchQuery> {
     let region = lotse_geo::ruhr();
     let centres: Vec<(f64, f64)> =
