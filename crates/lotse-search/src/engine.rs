@@ -300,7 +300,9 @@ pub(crate) fn pass(
             }
         }
         let mut matched = BitSet::empty(data.max_doc);
-        let mut consider = |doc: u32, score: f32, matched: &mut BitSet| {
+        // The score is computed only for documents that pass every filter: scoring is the
+        // dearest part of a match, and filters and areas usually drop most matches.
+        let mut consider = |doc: u32, score: &mut dyn FnMut() -> f32, matched: &mut BitSet| {
             if alive.is_some_and(|a| a.is_deleted(doc))
                 || (!req.include_expired && data.expired(doc, req.today))
                 || !data.open_on(doc, &req.open_on)
@@ -312,7 +314,7 @@ pub(crate) fn pass(
             if all_selected.as_ref().is_some_and(|s| !s.contains(doc)) {
                 return 0;
             }
-            on_result(&data, segment_ord as u32, doc, score, distance_m);
+            on_result(&data, segment_ord as u32, doc, score(), distance_m);
             1
         };
         match &weight {
@@ -320,14 +322,13 @@ pub(crate) fn pass(
                 let mut scorer = w.scorer(reader, 1.0)?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
-                    let score = scorer.score();
-                    total += consider(doc, score, &mut matched);
+                    total += consider(doc, &mut || scorer.score(), &mut matched);
                     doc = scorer.advance();
                 }
             }
             None => {
                 for doc in 0..data.max_doc {
-                    total += consider(doc, 0.0, &mut matched);
+                    total += consider(doc, &mut || 0.0, &mut matched);
                 }
             }
         }
