@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use lotse_generate::{Generator, Options};
-use lotse_search::{Change, IndexedOffer, IndexedPoint, SearchIndex, SearchRequest, WriterOptions};
+use lotse_search::{Change, IndexedOffer, SearchIndex, SearchRequest, WriterOptions};
 use lotse_standard::date::Date;
 use sqlx::{Connection, PgConnection, Row};
 
@@ -205,18 +205,7 @@ fn indexed(k: u64, generator: &Generator) -> IndexedOffer {
     let offer = generator.offer(k);
     let region = lotse_geo::ruhr();
     let placements = lotse_hub::placement::place_offer(region, &offer.locations, &HashMap::new(), |_| false);
-    let points = placements
-        .iter()
-        .filter_map(|p| {
-            Some(IndexedPoint {
-                idx: p.idx,
-                lat: p.lat?,
-                lon: p.lon?,
-                ags: p.found_ags.clone().unwrap_or_else(|| p.declared_ags.clone()),
-                precision: p.precision.as_str().into(),
-            })
-        })
-        .collect();
+    let points = lotse_hub::search::indexed_points(&placements);
     IndexedOffer {
         hub_id: format!("bench/{}", offer.id),
         node_id: "bench".into(),

@@ -157,8 +157,20 @@ fn change(row: IndexRow) -> Change {
             return Change::Delete(hub_id);
         }
     };
-    let points = row
-        .placements
+    let points = indexed_points(&row.placements);
+    Change::Upsert(Box::new(IndexedOffer {
+        hub_id,
+        node_id: row.node_id,
+        offer,
+        changed: row.last_changed,
+        points,
+    }))
+}
+
+/// The placed locations of an offer as the index takes them: those with a point, in the
+/// municipality that contains them (or the declared one when none does).
+pub fn indexed_points(placements: &[crate::placement::Placement]) -> Vec<IndexedPoint> {
+    placements
         .iter()
         .filter_map(|p| {
             Some(IndexedPoint {
@@ -169,12 +181,5 @@ fn change(row: IndexRow) -> Change {
                 precision: p.precision.as_str().to_owned(),
             })
         })
-        .collect();
-    Change::Upsert(Box::new(IndexedOffer {
-        hub_id,
-        node_id: row.node_id,
-        offer,
-        changed: row.last_changed,
-        points,
-    }))
+        .collect()
 }
