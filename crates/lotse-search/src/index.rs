@@ -131,16 +131,36 @@ impl SearchIndex {
 
     /// Adds changes to the writer; they become searchable with the next [`Self::commit`].
     pub fn stage(&self, changes: &[Change]) -> Result<(), IndexError> {
+        // Analysing the texts is most of the work of indexing: build the documents on every
+        // core, then hand them to the writer in the order of the changes (a later change of
+        // the same offer must win).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let chunk = changes.len().div_ceil(threads).max(1);
+        let built: Vec<Vec<Option<TantivyDocument>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = changes
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|c| match c {
+                                Change::Upsert(item) => Some(schema::document(&self.fields, item)),
+                                Change::Delete(_) => None,
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        });
         let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for change in changes {
-            match change {
-                Change::Upsert(item) => {
-                    writer.delete_term(schema::id_term(&self.fields, &item.hub_id));
-                    writer.add_document(schema::document(&self.fields, item))?;
-                }
-                Change::Delete(hub_id) => {
-                    writer.delete_term(schema::id_term(&self.fields, hub_id));
-                }
+        for (change, doc) in changes.iter().zip(built.into_iter().flatten()) {
+            let hub_id = match change {
+                Change::Upsert(item) => &item.hub_id,
+                Change::Delete(hub_id) => hub_id,
+            };
+            writer.delete_term(schema::id_term(&self.fields, hub_id));
+            if let Some(doc) = doc {
+                writer.add_document(doc)?;
             }
         }
         Ok(())
