@@ -1,6 +1,7 @@
 //! The search index follows the hub's store: harvested offers become searchable, changes and
-//! deletions follow, bad parameters are refused, and an index on disk survives a restart
-//! without being rebuilt.
+//! deletions follow, bad parameters are refused, an index on disk survives a restart without
+//! being rebuilt, a serving replica keeps its own index, and the map and export endpoints
+//! agree with the search.
 
 use lotse_hub::{Hub, HubConfig, NewNode};
 use serde_json::Value;
@@ -12,7 +13,8 @@ use crate::common::{DORTMUND, ESSEN, TestDb, eventually, hub_config, offers};
 backends!(
     harvested_offers_become_searchable,
     an_index_on_disk_resumes_after_a_restart,
-    map_suggest_and_exports
+    map_suggest_and_exports,
+    a_serving_replica_keeps_its_own_index,
 );
 
 fn client() -> reqwest::Client {
@@ -213,4 +215,29 @@ async fn map_suggest_and_exports(db: TestDb) {
     let (_, _, empty) = get_text(&format!("{base}/api/v1/export.csv?q=Zzzyxxq")).await;
     assert!(empty.contains("offer_type"), "an empty export still has its header");
     hub.shutdown().await;
+}
+
+/// A replica that only serves (no scheduler) on the same database follows the store itself:
+/// what the harvesting hub stores becomes searchable on the replica too.
+async fn a_serving_replica_keeps_its_own_index(db: TestDb) {
+    let harvesting = Hub::start(hub_config(&db)).await.unwrap();
+    let replica = Hub::start(HubConfig { scheduler: false, ..hub_config(&db) }).await.unwrap();
+    let node = FakeNode::start(50).await;
+    let generated = offers("essen", &[ESSEN], 31, 0, 40);
+    node.put_all(&generated);
+    register(harvesting.hub(), "essen", &node, ESSEN).await;
+    harvesting.harvest_now("essen").await.unwrap();
+    let base = replica.url();
+    eventually(10, "the replica to find all 40", || async {
+        search(&base, "include_expired=true&page_size=1").await["total"] == 40
+    })
+    .await;
+    node.delete(&generated[0].id);
+    harvesting.harvest_now("essen").await.unwrap();
+    eventually(10, "the replica to drop the deleted offer", || async {
+        search(&base, "include_expired=true&page_size=1").await["total"] == 39
+    })
+    .await;
+    replica.shutdown().await;
+    harvesting.shutdown().await;
 }
