@@ -32,7 +32,7 @@ pub struct Args {
     /// Queries per class (each run once to warm up, then measured).
     #[arg(long, default_value_t = 200)]
     queries: usize,
-    /// PostgreSQL server for the baseline (a database `lotse_bench_search` is created on it);
+    /// PostgreSQL server for the baseline (a database `lotse_bench_search_{pid}` is created on it and dropped after);
     /// without it only Lotse is measured.
     #[arg(long)]
     postgres: Option<String>,
@@ -361,10 +361,12 @@ fn postgres_baseline(
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let mut admin = PgConnection::connect(url).await.context("PostgreSQL baseline")?;
-        sqlx::query("DROP DATABASE IF EXISTS lotse_bench_search").execute(&mut admin).await?;
-        sqlx::query("CREATE DATABASE lotse_bench_search").execute(&mut admin).await?;
+        // One database per process, so that a run never drops another's.
+        let name = format!("lotse_bench_search_{}", std::process::id());
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
         let db_url = match url.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/lotse_bench_search"),
+            Some((base, _)) => format!("{base}/{name}"),
             None => anyhow::bail!("PostgreSQL URL without a database name"),
         };
         let mut c = PgConnection::connect(&db_url).await?;
@@ -439,7 +441,7 @@ fn postgres_baseline(
             e.1.push(total);
         }
         drop(c);
-        sqlx::query("DROP DATABASE IF EXISTS lotse_bench_search").execute(&mut admin).await?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await?;
         Ok(out)
     })
 }
