@@ -12,7 +12,6 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
 use lotse_geo::LatLon;
-use lotse_standard::Offer;
 use lotse_standard::vocab::vocabularies;
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, TermQuery};
@@ -507,6 +506,33 @@ fn facet_lists(
         .collect()
 }
 
+/// The parts of a stored offer that a result shows. Reading only these skips building the
+/// rest of the offer (serde passes over unknown fields), which is most of a result's cost.
+#[derive(serde::Deserialize)]
+struct HitSource {
+    title: lotse_standard::model::LangMap,
+    description: lotse_standard::model::LangMap,
+    offer_type: String,
+    provider: HitProvider,
+    #[serde(default)]
+    locations: Vec<HitSourceLocation>,
+    #[serde(default)]
+    service_area: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct HitProvider {
+    name: String,
+}
+
+#[derive(serde::Deserialize)]
+struct HitSourceLocation {
+    name: Option<String>,
+    street: String,
+    postcode: String,
+    city: String,
+}
+
 /// Builds a result from the stored offer.
 fn hit(
     searcher: &Searcher,
@@ -517,7 +543,7 @@ fn hit(
 ) -> tantivy::Result<Hit> {
     let doc: TantivyDocument = searcher.doc(DocAddress::new(r.segment, r.doc))?;
     let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    let offer: Offer = serde_json::from_str(&text(fields.offer))
+    let offer: HitSource = serde_json::from_str(&text(fields.offer))
         .map_err(|e| tantivy::TantivyError::InternalError(format!("stored offer unreadable: {e}")))?;
     let points: Vec<IndexedPoint> = serde_json::from_str(&text(fields.placement)).unwrap_or_default();
     let (title_lang, title) = pick(&offer.title, &req.lang);
