@@ -200,10 +200,33 @@ fn text_query(
 /// Where documents must lie, prepared for a fast test.
 struct Area {
     near: Option<(LatLon, f64)>,
+    /// A rectangle around `near` that holds its circle: most points fail this cheap test
+    /// and need no great-circle distance.
+    near_box: Option<crate::request::BBox>,
     bbox: Option<crate::request::BBox>,
 }
 
 impl Area {
+    fn new(req: &SearchRequest) -> Area {
+        let near = req.near.map(|(lat, lon, radius_km)| (LatLon { lat, lon }, radius_km * 1000.0));
+        let near_box = req.near.map(|(lat, lon, radius_km)| {
+            // On the sphere of the distance function a degree is 111.2 km of latitude and
+            // 111.2 km × cos(latitude) of longitude; the smaller divisors and the latitude of
+            // the circle's edge nearer the pole keep the rectangle a little larger than the
+            // circle.
+            let dlat = radius_km / 110.5;
+            let edge = (lat.abs() + dlat).min(89.0).to_radians().cos();
+            let dlon = (radius_km / (111.0 * edge)).min(180.0);
+            crate::request::BBox {
+                min_lon: lon - dlon,
+                min_lat: lat - dlat,
+                max_lon: lon + dlon,
+                max_lat: lat + dlat,
+            }
+        });
+        Area { near, near_box, bbox: req.bbox }
+    }
+
     /// `None` when the document lies outside; otherwise the distance to `near` (if any).
     fn check(&self, points: &[(f64, f64)]) -> Option<Option<f64>> {
         if self.near.is_none() && self.bbox.is_none() {
@@ -212,8 +235,8 @@ impl Area {
         let mut nearest: Option<f64> = None;
         let mut inside = false;
         for &(lat, lon) in points {
-            if let Some(b) = &self.bbox
-                && !b.contains(lat, lon)
+            if self.bbox.as_ref().is_some_and(|b| !b.contains(lat, lon))
+                || self.near_box.as_ref().is_some_and(|b| !b.contains(lat, lon))
             {
                 continue;
             }
@@ -280,10 +303,7 @@ pub(crate) fn pass(
         Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
         None => None,
     };
-    let area = Area {
-        near: req.near.map(|(lat, lon, radius_km)| (LatLon { lat, lon }, radius_km * 1000.0)),
-        bbox: req.bbox,
-    };
+    let area = Area::new(req);
     let mut total = 0u64;
     let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
 
@@ -607,4 +627,44 @@ fn pick<'a>(texts: &'a lotse_standard::model::LangMap, lang: &str) -> (String, &
         .or_else(|| texts.get("de").map(|t| ("de".to_owned(), t.as_str())))
         .or_else(|| texts.iter().next().map(|(l, t)| (l.clone(), t.as_str())))
         .unwrap_or_else(|| ("de".to_owned(), ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Points just inside the radius, in every direction and far north, pass the rectangle
+    /// test; points just outside do not.
+    #[test]
+    fn the_rectangle_around_a_circle_never_cuts_it() {
+        for (lat, lon) in [(51.45, 7.01), (0.0, 0.0), (70.0, 20.0), (-45.0, 170.0)] {
+            for radius_km in [0.5, 10.0, 100.0] {
+                let req = SearchRequest { near: Some((lat, lon, radius_km)), ..SearchRequest::default() };
+                let area = Area::new(&req);
+                let centre = LatLon { lat, lon };
+                for step in 0..72 {
+                    let bearing = f64::from(step) * 5.0_f64.to_radians();
+                    for (factor, expect) in [(0.999, true), (1.001, false)] {
+                        // Walk along the bearing until the distance reaches the radius × factor.
+                        let target = radius_km * 1000.0 * factor;
+                        let (mut lo, mut hi) = (0.0, radius_km / 50.0);
+                        for _ in 0..60 {
+                            let mid = (lo + hi) / 2.0;
+                            let p = LatLon {
+                                lat: lat + mid * bearing.cos(),
+                                lon: lon + mid * bearing.sin() / lat.to_radians().cos(),
+                            };
+                            if lotse_geo::haversine_m(centre, p) < target { lo = mid } else { hi = mid }
+                        }
+                        let p = (lat + lo * bearing.cos(), lon + lo * bearing.sin() / lat.to_radians().cos());
+                        assert_eq!(
+                            area.check(&[p]).is_some(),
+                            expect,
+                            "{lat},{lon} r={radius_km} bearing {step}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
