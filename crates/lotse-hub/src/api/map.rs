@@ -13,15 +13,11 @@ use lotse_search::{Clusters, ExportItem, SearchRequest, Suggestion};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::search::parse;
-use super::{ApiError, ApiResult, AppState};
+use super::search::{on_index, parse};
+use super::{ApiResult, AppState};
 
 /// Offers per batch read from the index while streaming an export.
 const EXPORT_BATCH: usize = 500;
-
-fn internal(e: impl std::error::Error + 'static) -> ApiError {
-    ApiError(Problem::internal(&e))
-}
 
 /// Splits `name=value` off a query string, returning the value and the rest.
 fn take_param(query: Option<&str>, name: &str) -> (Option<String>, String) {
@@ -80,12 +76,7 @@ pub(crate) async fn clusters(
         .with_extension("parameter", Value::from("bbox"))
         .into());
     }
-    let service = state.hub.search()?.clone();
-    let answer = tokio::task::spawn_blocking(move || service.index().clusters(&req, zoom))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    Ok(Json(answer))
+    Ok(Json(on_index(&state, move |index| index.clusters(&req, zoom)).await?))
 }
 
 /// The municipalities of the region with their outlines and the number of offers under the
@@ -105,11 +96,7 @@ pub(crate) async fn municipalities(
 ) -> ApiResult<Response> {
     let mut req = parse(query.as_deref())?;
     req.page_size = 1;
-    let service = state.hub.search()?.clone();
-    let answer = tokio::task::spawn_blocking(move || service.index().search(&req))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let answer = on_index(&state, move |index| index.search(&req)).await?;
     let counts: std::collections::HashMap<&str, u64> =
         answer.facets.get("ags").into_iter().flatten().map(|v| (v.value.as_str(), v.count)).collect();
     let region = lotse_geo::ruhr();
@@ -158,12 +145,7 @@ pub(crate) async fn suggest(
     if params.q.chars().count() > 200 {
         return Err(Problem::bad_request("q: zu lang.", "q: too long.").into());
     }
-    let service = state.hub.search()?.clone();
-    let out = tokio::task::spawn_blocking(move || service.index().suggest(&params.q, lang, 10))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    Ok(Json(out))
+    Ok(Json(on_index(&state, move |index| index.suggest(&params.q, lang, 10)).await?))
 }
 
 /// The formats of an export.

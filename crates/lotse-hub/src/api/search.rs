@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
-use lotse_search::{SearchRequest, SearchResponse};
+use lotse_search::{IndexError, SearchIndex, SearchRequest, SearchResponse};
 
 use super::{ApiError, ApiResult, AppState};
 
@@ -23,6 +23,19 @@ pub(crate) fn parse(query: Option<&str>) -> Result<SearchRequest, ApiError> {
             .with_extension("parameter", serde_json::Value::from(e.param)),
         )
     })
+}
+
+/// Runs `f` on the search index on the blocking pool: searching is CPU work on memory-mapped
+/// files and must not hold up the async workers.
+pub(crate) async fn on_index<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&SearchIndex) -> Result<T, IndexError> + Send + 'static,
+) -> ApiResult<T> {
+    let service = state.hub.search()?.clone();
+    tokio::task::spawn_blocking(move || f(service.index()))
+        .await
+        .map_err(|e| ApiError(Problem::internal(&e)))?
+        .map_err(|e| ApiError(Problem::internal(&e)))
 }
 
 /// Searches the offers.
@@ -62,11 +75,5 @@ pub(crate) async fn search(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<SearchResponse>> {
     let req = parse(query.as_deref())?;
-    let service = state.hub.search()?.clone();
-    // Searching is CPU work on memory-mapped files: keep it off the async workers.
-    let answer = tokio::task::spawn_blocking(move || service.index().search(&req))
-        .await
-        .map_err(|e| ApiError(Problem::internal(&e)))?
-        .map_err(|e| ApiError(Problem::internal(&e)))?;
-    Ok(Json(answer))
+    Ok(Json(on_index(&state, move |index| index.search(&req)).await?))
 }
