@@ -11,5 +11,5 @@
 mod geometry;
 mod region;
 
-pub use geometry::{LatLon, haversine_m};
+pub use geometry::{BBox, LatLon, haversine_m};
 pub use region::{Municipality, PostcodeCentroid, Region, ruhr};

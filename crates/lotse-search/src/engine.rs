@@ -235,14 +235,15 @@ impl Area {
         let mut nearest: Option<f64> = None;
         let mut inside = false;
         for &(lat, lon) in points {
-            if self.bbox.as_ref().is_some_and(|b| !b.contains(lat, lon))
-                || self.near_box.as_ref().is_some_and(|b| !b.contains(lat, lon))
+            let p = LatLon { lat, lon };
+            if self.bbox.as_ref().is_some_and(|b| !b.contains(p))
+                || self.near_box.as_ref().is_some_and(|b| !b.contains(p))
             {
                 continue;
             }
             match self.near {
                 Some((centre, radius)) => {
-                    let d = lotse_geo::haversine_m(centre, LatLon { lat, lon });
+                    let d = lotse_geo::haversine_m(centre, p);
                     if d <= radius {
                         inside = true;
                         nearest = Some(nearest.map_or(d, |n| n.min(d)));
@@ -567,7 +568,7 @@ fn hit(
         .map_err(|e| tantivy::TantivyError::InternalError(format!("stored offer unreadable: {e}")))?;
     let points: Vec<IndexedPoint> = serde_json::from_str(&text(fields.placement)).unwrap_or_default();
     let (title_lang, title) = pick(&offer.title, &req.lang);
-    let (desc_lang, description) = pick(&offer.description, &req.lang);
+    let (_, description) = pick(&offer.description, &req.lang);
     let region = lotse_geo::ruhr();
     let ags = points.first().map(|p| p.ags.clone()).or_else(|| offer.service_area.first().cloned());
     let municipality = ags.map(|ags| Municipality {
@@ -601,7 +602,6 @@ fn hit(
     });
     let rtl =
         |lang: &str| vocabularies().languages.get(lang).and_then(|c| c.direction.as_deref()) == Some("rtl");
-    let _ = desc_lang;
     Ok(Hit {
         id: text(fields.hub_id),
         dir: if rtl(&title_lang) { "rtl" } else { "ltr" },

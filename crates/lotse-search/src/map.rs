@@ -69,8 +69,9 @@ pub(crate) fn clusters(
     let mut truncated = false;
     let found =
         engine::pass(searcher, fields, cache, req, &parsed, false, &mut |data, segment, doc, _, _| {
-            let inside =
-                data.points(doc).iter().find(|(lat, lon)| req.bbox.is_none_or(|b| b.contains(*lat, *lon)));
+            let inside = data.points(doc).iter().find(|(lat, lon)| {
+                req.bbox.is_none_or(|b| b.contains(lotse_geo::LatLon { lat: *lat, lon: *lon }))
+            });
             let Some(&(lat, lon)) = inside else { return };
             let address = DocAddress::new(segment, doc);
             if singles {

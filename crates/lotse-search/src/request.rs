@@ -66,20 +66,8 @@ pub enum Sort {
     Changed,
 }
 
-/// A rectangle in degrees.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BBox {
-    pub min_lon: f64,
-    pub min_lat: f64,
-    pub max_lon: f64,
-    pub max_lat: f64,
-}
-
-impl BBox {
-    pub fn contains(&self, lat: f64, lon: f64) -> bool {
-        (self.min_lat..=self.max_lat).contains(&lat) && (self.min_lon..=self.max_lon).contains(&lon)
-    }
-}
+/// A map window: the region pack's rectangle in degrees.
+pub use lotse_geo::BBox;
 
 /// The largest page size.
 pub const MAX_PAGE_SIZE: u32 = 100;
