@@ -181,6 +181,12 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let live: Vec<_> = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
         self.cache.retain(&live);
+        // Read what searches need of new segments here, on the writer's side, so that no
+        // search after a commit (or after a merge) waits for it.
+        let today = lotse_standard::date::Date::today_utc().days_since_epoch();
+        for reader in searcher.segment_readers() {
+            self.cache.get(reader, &self.fields)?.visible(reader, today, false);
+        }
         Ok(())
     }
 
