@@ -259,46 +259,50 @@ fn boosted_terms(terms: &[(Term, f32)]) -> Vec<Box<dyn Query>> {
         .collect()
 }
 
-/// The text part of a search, ready to run on each segment.
+/// The text part of a search, ready to run on each segment: per word, its terms (as one
+/// scored union, and each alone for filling bit sets, which reads postings far faster than a
+/// union does) and its expansions.
 ///
-/// A query of one word (the common case) is split: its terms form one union that tantivy
-/// ranks with block-max pruning (most documents are never scored), and its expansions are
-/// bit sets whose constant scores are added. A query of several words is one intersection,
-/// scored only on the documents that pass everything else.
-enum Text {
-    Single { union: Option<Box<dyn Weight>>, expansions: Vec<Expansion> },
-    Multi(Box<dyn Weight>),
+/// The matches are the intersection of the words' bit sets, built without scoring. Scores are
+/// the sum over the words of the union's BM25 score and the constants of the expansions that
+/// match. A query of one word (the common case) lets tantivy rank its union with block-max
+/// pruning, so that most matches are never scored; otherwise only the documents that pass
+/// everything else are scored, one by one.
+struct Text {
+    words: Vec<WordPlan>,
+}
+
+struct WordPlan {
+    union: Option<Box<dyn Weight>>,
+    terms: Vec<Box<dyn Weight>>,
+    expansions: Vec<Expansion>,
 }
 
 impl Text {
     fn new(searcher: &Searcher, fields: &Fields, parsed: &ParsedQuery) -> tantivy::Result<Option<Text>> {
-        let mut words = word_clauses(searcher, fields, parsed)?;
+        let words = word_clauses(searcher, fields, parsed)?;
+        if words.is_empty() {
+            return Ok(None);
+        }
         let scoring = EnableScoring::enabled_from_searcher(searcher);
-        Ok(match words.len() {
-            0 => None,
-            1 => {
-                let w = words.pop().unwrap_or(WordClauses { terms: Vec::new(), expansions: Vec::new() });
-                let union = if w.terms.is_empty() {
-                    None
-                } else {
-                    Some(BooleanQuery::union(boosted_terms(&w.terms)).weight(scoring)?)
-                };
-                Some(Text::Single { union, expansions: w.expansions })
-            }
-            _ => {
-                let must: Vec<Box<dyn Query>> = words
-                    .into_iter()
-                    .map(|w| {
-                        let mut should = boosted_terms(&w.terms);
-                        for e in w.expansions {
-                            should.push(Box::new(BoostQuery::new(e.query, e.boost)));
-                        }
-                        Box::new(BooleanQuery::union(should)) as Box<dyn Query>
-                    })
-                    .collect();
-                Some(Text::Multi(BooleanQuery::intersection(must).weight(scoring)?))
-            }
-        })
+        let mut plans = Vec::with_capacity(words.len());
+        for w in words {
+            let union = if w.terms.is_empty() {
+                None
+            } else {
+                Some(BooleanQuery::union(boosted_terms(&w.terms)).weight(scoring)?)
+            };
+            let terms = w
+                .terms
+                .iter()
+                .map(|(t, _)| {
+                    TermQuery::new(t.clone(), IndexRecordOption::Basic)
+                        .weight(EnableScoring::disabled_from_searcher(searcher))
+                })
+                .collect::<tantivy::Result<_>>()?;
+            plans.push(WordPlan { union, terms, expansions: w.expansions });
+        }
+        Ok(Some(Text { words: plans }))
     }
 }
 
@@ -501,8 +505,12 @@ pub(crate) struct SegmentMatch<'a> {
     pub results: BitSet,
     /// The union of each filter's selected values.
     pub selected: Vec<Option<BitSet>>,
-    /// For a one-word query: the documents its terms match, and its expansions.
-    terms: Option<BitSet>,
+    /// Per word of the query: the documents its terms match, and its expansions.
+    words: Vec<WordSets>,
+}
+
+struct WordSets {
+    terms: BitSet,
     expansions: Vec<(Arc<BitSet>, f32)>,
 }
 
@@ -539,62 +547,59 @@ impl<'a> Prepared<'a> {
             let closed: Vec<u32> = matched.iter().filter(|&d| !data.open_on(d, &req.open_on)).collect();
             closed.into_iter().for_each(|d| matched.remove(d));
         }
-        let mut terms = None;
-        let mut expansions = Vec::new();
-        match &self.text {
-            None => {}
-            Some(Text::Single { union, expansions: weights }) => {
-                let mut text = match union {
-                    Some(u) => fill(u.as_ref(), reader, max_doc)?,
-                    None => BitSet::empty(max_doc),
-                };
-                terms = Some(text.clone());
-                for e in weights {
-                    let set = e.documents(self.searcher, reader, &data)?;
-                    text.union_with(&set);
-                    expansions.push((set, e.boost));
-                }
-                matched.intersect_with(&text);
+        let mut words = Vec::new();
+        for plan in self.text.iter().flat_map(|t| &t.words) {
+            let mut terms = BitSet::empty(max_doc);
+            for w in &plan.terms {
+                w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| terms.insert(d)))?;
             }
-            Some(Text::Multi(weight)) => matched.intersect_with(&fill(weight.as_ref(), reader, max_doc)?),
+            let mut any = terms.clone();
+            let mut expansions = Vec::with_capacity(plan.expansions.len());
+            for e in &plan.expansions {
+                let set = e.documents(self.searcher, reader, &data)?;
+                any.union_with(&set);
+                expansions.push((set, e.boost));
+            }
+            matched.intersect_with(&any);
+            words.push(WordSets { terms, expansions });
         }
         let selected = selections(&data, req);
         let mut results = matched.clone();
         for s in selected.iter().flatten() {
             results.intersect_with(s);
         }
-        Ok(SegmentMatch { ord, reader, data, matched, results, selected, terms, expansions })
+        Ok(SegmentMatch { ord, reader, data, matched, results, selected, words })
     }
 
     /// A scorer of single documents of the segment, asked in ascending order.
     fn scorer<'m>(&self, m: &'m SegmentMatch<'_>) -> tantivy::Result<DocScorer<'m>> {
-        let main = match &self.text {
-            None => None,
-            Some(Text::Single { union, .. }) => {
-                union.as_ref().map(|u| u.scorer(m.reader, 1.0)).transpose()?
-            }
-            Some(Text::Multi(w)) => Some(w.scorer(m.reader, 1.0)?),
-        };
-        Ok(DocScorer { main, expansions: &m.expansions })
+        let mut words = Vec::new();
+        for (plan, sets) in self.text.iter().flat_map(|t| &t.words).zip(&m.words) {
+            let union = plan.union.as_ref().map(|u| u.scorer(m.reader, 1.0)).transpose()?;
+            words.push((union, sets.expansions.as_slice()));
+        }
+        Ok(DocScorer { words })
     }
 }
 
-/// Scores documents one by one, in ascending order, by seeking the text's scorer.
+/// Scores documents one by one, in ascending order, by seeking each word's scorer.
 struct DocScorer<'m> {
-    main: Option<Box<dyn Scorer>>,
-    expansions: &'m [(Arc<BitSet>, f32)],
+    words: Vec<(Option<Box<dyn Scorer>>, &'m [(Arc<BitSet>, f32)])>,
 }
 
 impl DocScorer<'_> {
     fn score(&mut self, doc: u32) -> f32 {
         let mut s = 0.0;
-        if let Some(m) = &mut self.main {
-            let at = if m.doc() < doc { m.seek(doc) } else { m.doc() };
-            if at == doc {
-                s += m.score();
+        for (union, expansions) in &mut self.words {
+            if let Some(u) = union {
+                let at = if u.doc() < doc { u.seek(doc) } else { u.doc() };
+                if at == doc {
+                    s += u.score();
+                }
             }
+            s += expansion_score(expansions, doc);
         }
-        quantize(s + expansion_score(self.expansions, doc))
+        quantize(s)
     }
 }
 
@@ -724,13 +729,17 @@ pub(crate) fn search(
             if req.near.is_some() { prepared.area.check(m.data.points(doc)).flatten() } else { None }
         };
         let candidate = |doc: u32, score: f32| ranked(req, text, &m.data, m.ord, doc, score, distance(doc));
-        match (&prepared.text, by_score) {
-            (Some(Text::Single { union: Some(union), .. }), true) => {
+        let single = match (&prepared.text, &m.words[..]) {
+            (Some(t), [sets]) if by_score => t.words[0].union.as_ref().map(|u| (u, sets)),
+            _ => None,
+        };
+        match single {
+            Some((union, sets)) => {
                 // Block-max pruning over the terms; the expansions can add at most `bonus`.
-                let bonus: f32 = m.expansions.iter().map(|(_, b)| b).sum();
+                let bonus: f32 = sets.expansions.iter().map(|(_, b)| b).sum();
                 union.for_each_pruning(top.threshold() - bonus, reader, &mut |doc, score| {
                     if m.results.contains(doc) {
-                        let score = quantize(score + expansion_score(&m.expansions, doc));
+                        let score = quantize(score + expansion_score(&sets.expansions, doc));
                         let c = candidate(doc, score);
                         if top.admits(&c) {
                             top.push(c);
@@ -739,15 +748,14 @@ pub(crate) fn search(
                     top.threshold() - bonus
                 })?;
                 // What only the expansions match.
-                let terms = m.terms.as_ref();
-                for doc in m.results.iter().filter(|&d| !terms.is_some_and(|t| t.contains(d))) {
-                    let c = candidate(doc, quantize(expansion_score(&m.expansions, doc)));
+                for doc in m.results.iter().filter(|&d| !sets.terms.contains(d)) {
+                    let c = candidate(doc, quantize(expansion_score(&sets.expansions, doc)));
                     if top.admits(&c) {
                         top.push(c);
                     }
                 }
             }
-            _ => {
+            None => {
                 let mut scorer = prepared.scorer(&m)?;
                 for doc in m.results.iter() {
                     if by_score {
