@@ -44,22 +44,30 @@ pub struct Word {
 /// removed.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    folded_words(text, |start, end, folded| {
-        let stem = stem(&folded);
-        out.push(Word { start, end, folded, stem });
-        true
-    });
+    folded_words(
+        text,
+        |_| true,
+        |start, end, folded| {
+            let stem = stem(&folded);
+            out.push(Word { start, end, folded, stem });
+            true
+        },
+    );
     out
 }
 
 /// Calls `f` with the byte range and the folded form of each word of `text` (stop words
-/// removed), in order, until it returns `false`: [`words`] without the stemming, for callers
-/// that need the stems of only some words.
-pub fn folded_words(text: &str, mut f: impl FnMut(usize, usize, String) -> bool) {
+/// removed) that `keep` accepts as it stands in the text, in order, until `f` returns
+/// `false`: [`words`] without the stemming, for callers that need only some words.
+pub fn folded_words(
+    text: &str,
+    keep: impl Fn(&str) -> bool,
+    mut f: impl FnMut(usize, usize, String) -> bool,
+) {
     let mut start = None;
     let mut word = |s: usize, e: usize| {
         let raw = &text[s..e];
-        if raw.chars().count() > MAX_WORD_CHARS {
+        if !keep(raw) || raw.chars().count() > MAX_WORD_CHARS {
             return true;
         }
         let folded = fold(raw);

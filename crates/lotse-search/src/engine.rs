@@ -582,9 +582,12 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// The documents of a word's expansions with the constant each adds.
+type Expansions = [(Arc<BitSet>, f32)];
+
 /// Scores documents one by one, in ascending order, by seeking each word's scorer.
 struct DocScorer<'m> {
-    words: Vec<(Option<Box<dyn Scorer>>, &'m [(Arc<BitSet>, f32)])>,
+    words: Vec<(Option<Box<dyn Scorer>>, &'m Expansions)>,
 }
 
 impl DocScorer<'_> {
@@ -603,7 +606,7 @@ impl DocScorer<'_> {
     }
 }
 
-fn expansion_score(expansions: &[(Arc<BitSet>, f32)], doc: u32) -> f32 {
+fn expansion_score(expansions: &Expansions, doc: u32) -> f32 {
     expansions.iter().filter(|(set, _)| set.contains(doc)).map(|(_, boost)| boost).sum()
 }
 

@@ -21,9 +21,24 @@ pub fn highlight(text: &str, query: &[Word], prefix: Option<&str>, max_chars: us
                     .iter()
                     .any(|q| !q.stem.is_ascii() || folded.as_bytes().first() == q.stem.as_bytes().first())
         };
+        // Folding keeps the first letter of an ASCII word as it is (lower-cased), and every
+        // match begins as the query word folded begins: words of other first letters need
+        // no folding.
+        let firsts: Vec<u8> = query
+            .iter()
+            .map(|q| q.folded.as_str())
+            .chain(prefix)
+            .filter_map(|f| f.as_bytes().first().copied())
+            .collect();
+        let keep = |raw: &str| {
+            raw.as_bytes()
+                .first()
+                .is_none_or(|b| !b.is_ascii_alphanumeric() || firsts.contains(&b.to_ascii_lowercase()))
+                || firsts.iter().any(|b| !b.is_ascii())
+        };
         // Words beyond the window after the first hit are not shown.
         let mut window_end = usize::MAX;
-        analysis::folded_words(text, |start, end, folded| {
+        analysis::folded_words(text, keep, |start, end, folded| {
             if start >= window_end {
                 return false;
             }
