@@ -226,7 +226,8 @@ async fn measure(args: Args) -> anyhow::Result<()> {
         offer.title.insert("de".into(), title);
         let body = serde_json::to_vec(&offer)?;
         let put_url = format!("{}/api/v1/offers/{}", node.url(), offer.id);
-        let search_url = format!("{hub_url}/api/v1/search?q={word}");
+        // Expired offers count too: the generator makes some, and their changes must arrive.
+        let search_url = format!("{hub_url}/api/v1/search?q={word}&include_expired=true");
         let wanted = format!("{node_id}/{}", offer.id);
         let http = http.clone();
         let steward = steward.clone();
@@ -262,10 +263,15 @@ async fn measure(args: Args) -> anyhow::Result<()> {
     }
     let mut puts = Vec::new();
     let mut fresh = Vec::new();
+    let mut lost = Vec::new();
     while let Some(done) = waits.join_next().await {
-        let (put, searchable) = done??;
-        puts.push(put);
-        fresh.push(searchable);
+        match done? {
+            Ok((put, searchable)) => {
+                puts.push(put);
+                fresh.push(searchable);
+            }
+            Err(e) => lost.push(e.to_string()),
+        }
     }
     stop.store(true, Ordering::Relaxed);
     let queries = load.await?;
@@ -291,6 +297,12 @@ async fn measure(args: Args) -> anyhow::Result<()> {
     row("push to searchable", &fresh);
     row("steward PUT (baseline)", &puts);
     row("searches meanwhile", &ok);
+    println!(
+        "{} of {} changes never became searchable{}",
+        lost.len(),
+        args.changes,
+        lost.first().map_or(String::new(), |e| format!(" (first: {e})"))
+    );
     println!(
         "{failed} searches failed; hub RSS {:.0} MiB (peak {:.0} MiB, the node's included); run {:.0} s",
         rss_mib().unwrap_or(0.0),

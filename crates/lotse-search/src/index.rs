@@ -20,7 +20,7 @@ use crate::segment::SegmentCache;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
