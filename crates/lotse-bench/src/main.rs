@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod freshness;
 mod search;
 mod stats;
 mod validate;
@@ -23,6 +24,8 @@ enum Command {
     Validate(validate::Args),
     /// Search latency per query class (Q1–Q5) against PostgreSQL full-text search.
     Search(search::Args),
+    /// Push-to-searchable latency through a real node and hub while searches run.
+    Freshness(freshness::Args),
     /// Prints search URLs of one query class for a load generator (oha --urls-from-file).
     SearchUrls(search::UrlArgs),
 }
@@ -32,5 +35,6 @@ fn main() -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(args),
         Command::Search(args) => search::run(args),
         Command::SearchUrls(args) => search::urls(args),
+        Command::Freshness(args) => freshness::run(args),
     }
 }

@@ -44,31 +44,50 @@ pub struct Word {
 /// removed.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            push_word(text, s, i, &mut out);
-        }
-    }
-    if let Some(s) = start {
-        push_word(text, s, text.len(), &mut out);
-    }
+    folded_words(
+        text,
+        |_| true,
+        |start, end, folded| {
+            let stem = stem(&folded);
+            out.push(Word { start, end, folded, stem });
+            true
+        },
+    );
     out
 }
 
-fn push_word(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
-    let raw = &text[start..end];
-    if raw.chars().count() > MAX_WORD_CHARS {
-        return;
+/// Calls `f` with the byte range and the folded form of each word of `text` (stop words
+/// removed) that `keep` accepts as it stands in the text, in order, until `f` returns
+/// `false`: [`words`] without the stemming, for callers that need only some words.
+pub fn folded_words(
+    text: &str,
+    keep: impl Fn(&str) -> bool,
+    mut f: impl FnMut(usize, usize, String) -> bool,
+) {
+    let mut start = None;
+    let mut word = |s: usize, e: usize| {
+        let raw = &text[s..e];
+        if !keep(raw) || raw.chars().count() > MAX_WORD_CHARS {
+            return true;
+        }
+        let folded = fold(raw);
+        if folded.is_empty() || STOP_WORDS.contains(&folded.as_str()) {
+            return true;
+        }
+        f(s, e, folded)
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take()
+            && !word(s, i)
+        {
+            return;
+        }
     }
-    let folded = fold(raw);
-    if folded.is_empty() || STOP_WORDS.contains(&folded.as_str()) {
-        return;
+    if let Some(s) = start {
+        word(s, text.len());
     }
-    let stem = stem(&folded);
-    out.push(Word { start, end, folded, stem });
 }
 
 /// Words whose stems each thread remembers; the cache is emptied when it is full. Texts

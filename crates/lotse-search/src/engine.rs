@@ -1,28 +1,35 @@
 //! Running a search: the text query, filters, area, order, page and multi-select facet counts.
 //!
-//! Per segment, one pass over the documents that match the text (all live documents without
-//! text) keeps those that are visible (not expired unless asked), running on the asked dates
-//! and inside the asked area: the set `M`. Each filter `d` selects the set `S_d` (the union of
-//! the bit sets of its values). Results are `M ∩ S_1 ∩ … ∩ S_n`, ranked while the pass runs.
-//! The counts of filter `d` are taken over `M ∩ ⋂_{e≠d} S_e`: each filter's counts ignore its
-//! own selection, so an adviser sees how many offers another language would add (multi-select
+//! Everything is a bit set per segment, built without scoring: the visible documents (cached
+//! per day), those in the area (from the segment's grid cells), those matching the text (filled
+//! from the posting lists); their intersection is the set `M`. Each filter `d` selects the set
+//! `S_d` (the union of the bit sets of its values). Results are `M ∩ S_1 ∩ … ∩ S_n`. The counts
+//! of filter `d` are taken over `M ∩ ⋂_{e≠d} S_e`: each filter's counts ignore its own
+//! selection, so an adviser sees how many offers another language would add (multi-select
 //! facets). Counting is a popcount of two bit sets per value, whatever the number of matches.
+//!
+//! Only the page is ranked by score: a one-word query lets tantivy's block-max pruning skip
+//! documents that cannot reach the page, and other orders (distance, date) score only what
+//! enters the page.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use lotse_geo::LatLon;
 use lotse_standard::vocab::vocabularies;
 use serde::Serialize;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis::{self, Word};
 use crate::bitset::BitSet;
 use crate::request::{Dim, SearchRequest, Sort};
 use crate::schema::{Fields, IndexedPoint};
-use crate::segment::{SegmentCache, SegmentData};
+use crate::segment::{CELL_LAT, CELL_LON, SegmentCache, SegmentData, cell_of};
 use crate::snippet;
 
 /// One result.
@@ -137,36 +144,79 @@ pub(crate) fn parse_query(q: &str) -> ParsedQuery {
     ParsedQuery { words, prefix }
 }
 
+/// The clauses of one word of the query: terms scored by BM25 (with their field weights) and
+/// expansions (prefix while typing, typo tolerance) that add a constant where they match.
+struct WordClauses {
+    terms: Vec<(Term, f32)>,
+    expansions: Vec<Expansion>,
+}
+
+/// A prefix or typo expansion of a word: named (for the segments' caches), its query, and the
+/// constant it adds to the score where it matches.
+struct Expansion {
+    key: String,
+    query: Box<dyn Query>,
+    boost: f32,
+    /// Made on first need: a typo automaton takes a while to build, and a segment that
+    /// remembers the expansion's documents does not need it.
+    weight: std::sync::OnceLock<Box<dyn Weight>>,
+}
+
+impl Expansion {
+    fn new(key: String, query: Box<dyn Query>, boost: f32) -> Expansion {
+        Expansion { key, query, boost, weight: std::sync::OnceLock::new() }
+    }
+
+    fn documents(
+        &self,
+        searcher: &Searcher,
+        reader: &SegmentReader,
+        data: &SegmentData,
+    ) -> tantivy::Result<Arc<BitSet>> {
+        data.expansion(&self.key, || {
+            let weight = match self.weight.get() {
+                Some(w) => w,
+                None => {
+                    let w = self.query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+                    self.weight.get_or_init(|| w)
+                }
+            };
+            fill(weight.as_ref(), reader, data.max_doc)
+        })
+    }
+}
+
 /// The text query: every word must match (in any field); a word matches by its stem in the
 /// weighted text fields, by its folded form, as a prefix when it is the last word being typed,
 /// and within one or two typos when it matches nothing exactly.
-fn text_query(
+fn word_clauses(
     searcher: &Searcher,
     fields: &Fields,
     parsed: &ParsedQuery,
-) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let mut must: Vec<Box<dyn Query>> = Vec::new();
+) -> tantivy::Result<Vec<WordClauses>> {
+    let mut out = Vec::new();
     let last = parsed.words.len().saturating_sub(1);
     for (i, w) in parsed.words.iter().enumerate() {
-        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        let mut terms = Vec::new();
+        let mut expansions: Vec<Expansion> = Vec::new();
         let mut exact = 0;
         for (field, weight) in fields.weighted_text() {
             let term = Term::from_field_text(field, &w.stem);
-            exact += searcher.doc_freq(&term)?;
-            should.push(Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                weight,
-            )));
+            let n = searcher.doc_freq(&term)?;
+            exact += n;
+            terms.push((term, weight, n));
         }
         let folded = Term::from_field_text(fields.words, &w.folded);
-        exact += searcher.doc_freq(&folded)?;
-        should.push(Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(folded.clone(), IndexRecordOption::WithFreqs)),
-            0.5,
-        )));
+        let n = searcher.doc_freq(&folded)?;
+        exact += n;
+        terms.push((folded.clone(), 0.5, n));
         let typing = i == last && parsed.prefix.is_some();
         if typing {
-            should.push(Box::new(FuzzyTermQuery::new_prefix(folded.clone(), 0, false)));
+            expansions.push(Expansion::new(
+                format!("prefix {:?} {}", fields.words, w.folded),
+                Box::new(FuzzyTermQuery::new_prefix(folded.clone(), 0, false)),
+                1.0,
+            ));
             // A prefix scores the same wherever it matched, so while typing `Anerken` an offer
             // that only carries the label `Anerkennung` would rank with those titled
             // `Anerkennungsberatung`. For an unfinished word (one that matches nothing as it
@@ -175,26 +225,111 @@ fn text_query(
             if exact == 0 {
                 for (field, weight) in fields.weighted_text().into_iter().filter(|(f, _)| *f != fields.body) {
                     let prefix = Term::from_field_text(field, &w.folded);
-                    should.push(Box::new(BoostQuery::new(
+                    expansions.push(Expansion::new(
+                        format!("prefix {field:?} {}", w.folded),
                         Box::new(FuzzyTermQuery::new_prefix(prefix, 0, false)),
                         weight,
-                    )));
+                    ));
                 }
             }
         }
         let chars = w.folded.chars().count();
         if exact == 0 && chars >= 4 {
             let distance = if chars >= 8 { 2 } else { 1 };
-            should
-                .push(Box::new(BoostQuery::new(Box::new(FuzzyTermQuery::new(folded, distance, true)), 0.8)));
+            expansions.push(Expansion::new(
+                format!("typo {distance} {}", w.folded),
+                Box::new(FuzzyTermQuery::new(folded, distance, true)),
+                0.8,
+            ));
         }
-        must.push(Box::new(BooleanQuery::union(should)));
+        // Terms that occur nowhere add nothing but work.
+        let terms = terms.into_iter().filter(|(_, _, n)| *n > 0).map(|(t, w, _)| (t, w)).collect();
+        out.push(WordClauses { terms, expansions });
     }
-    Ok(match must.len() {
-        0 => None,
-        1 => must.pop(),
-        _ => Some(Box::new(BooleanQuery::intersection(must))),
-    })
+    Ok(out)
+}
+
+fn boosted_terms(terms: &[(Term, f32)]) -> Vec<Box<dyn Query>> {
+    terms
+        .iter()
+        .map(|(t, w)| {
+            Box::new(BoostQuery::new(Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)), *w))
+                as Box<dyn Query>
+        })
+        .collect()
+}
+
+/// The text part of a search, ready to run on each segment: per word, its terms (as one
+/// scored union, and each alone for filling bit sets, which reads postings far faster than a
+/// union does) and its expansions.
+///
+/// The matches are the intersection of the words' bit sets, built without scoring. Scores are
+/// the sum over the words of the union's BM25 score and the constants of the expansions that
+/// match. A query of one word (the common case) lets tantivy rank its union with block-max
+/// pruning, so that most matches are never scored; otherwise only the documents that pass
+/// everything else are scored, one by one.
+struct Text {
+    words: Vec<WordPlan>,
+}
+
+struct WordPlan {
+    union: Option<Box<dyn Weight>>,
+    terms: Vec<Box<dyn Weight>>,
+    expansions: Vec<Expansion>,
+}
+
+impl Text {
+    fn new(searcher: &Searcher, fields: &Fields, parsed: &ParsedQuery) -> tantivy::Result<Option<Text>> {
+        let words = word_clauses(searcher, fields, parsed)?;
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let mut plans = Vec::with_capacity(words.len());
+        for w in words {
+            let union = if w.terms.is_empty() {
+                None
+            } else {
+                Some(BooleanQuery::union(boosted_terms(&w.terms)).weight(scoring)?)
+            };
+            let terms = w
+                .terms
+                .iter()
+                .map(|(t, _)| {
+                    TermQuery::new(t.clone(), IndexRecordOption::Basic)
+                        .weight(EnableScoring::disabled_from_searcher(searcher))
+                })
+                .collect::<tantivy::Result<_>>()?;
+            plans.push(WordPlan { union, terms, expansions: w.expansions });
+        }
+        Ok(Some(Text { words: plans }))
+    }
+}
+
+/// A score with its last mantissa bits rounded away: sums of the same term scores in another
+/// order (block-max pruning sums in the order of the postings) differ in the last bit, and
+/// equal offers must tie, so that the order of equal scores rests on the stable key alone.
+fn quantize(score: f32) -> f32 {
+    if !score.is_finite() || score <= 0.0 {
+        return score.max(0.0);
+    }
+    f32::from_bits((score.to_bits() + 0x800) & !0xfff)
+}
+
+/// The smallest raw score that can still reach a candidate with quantized score `q`.
+fn below(q: f64) -> f32 {
+    (q * (1.0 - 1.0 / 1024.0)) as f32
+}
+
+/// Fills a bit set with the documents `weight` matches, without scoring.
+fn fill(weight: &dyn Weight, reader: &SegmentReader, max_doc: u32) -> tantivy::Result<BitSet> {
+    let mut set = BitSet::empty(max_doc);
+    weight.for_each_no_score(reader, &mut |docs| {
+        for &d in docs {
+            set.insert(d);
+        }
+    })?;
+    Ok(set)
 }
 
 /// Where documents must lie, prepared for a fast test.
@@ -225,6 +360,81 @@ impl Area {
             }
         });
         Area { near, near_box, bbox: req.bbox }
+    }
+
+    /// The documents of a segment in the area, read from the grid cells the area overlaps;
+    /// `None` without an area. Cells that lie wholly inside need no test per document.
+    fn set(&self, data: &SegmentData) -> Option<BitSet> {
+        let rect = match (self.bbox, self.near_box) {
+            (None, None) => return None,
+            (Some(b), None) | (None, Some(b)) => b,
+            (Some(a), Some(b)) => crate::request::BBox {
+                min_lon: a.min_lon.max(b.min_lon),
+                min_lat: a.min_lat.max(b.min_lat),
+                max_lon: a.max_lon.min(b.max_lon),
+                max_lat: a.max_lat.min(b.max_lat),
+            },
+        };
+        let mut set = BitSet::empty(data.max_doc);
+        if !(rect.min_lat <= rect.max_lat && rect.min_lon <= rect.max_lon) {
+            return Some(set);
+        }
+        let (y0, x0) = cell_of(rect.min_lat, rect.min_lon);
+        let (y1, x1) = cell_of(rect.max_lat, rect.max_lon);
+        let mut visit = |cell: (i32, i32), docs: &[u32]| {
+            if self.covers(cell) {
+                docs.iter().for_each(|&d| set.insert(d));
+            } else {
+                for &d in docs {
+                    if !set.contains(d) && self.check(data.points(d)).is_some() {
+                        set.insert(d);
+                    }
+                }
+            }
+        };
+        let span = (i64::from(y1) - i64::from(y0) + 1) * (i64::from(x1) - i64::from(x0) + 1);
+        if span > data.grid.len() as i64 {
+            // A window larger than the populated grid (a map of the whole country): walk the
+            // cells there are.
+            for (&cell, docs) in &data.grid {
+                if (y0..=y1).contains(&cell.0) && (x0..=x1).contains(&cell.1) {
+                    visit(cell, docs);
+                }
+            }
+        } else {
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    if let Some(docs) = data.grid.get(&(y, x)) {
+                        visit((y, x), docs);
+                    }
+                }
+            }
+        }
+        Some(set)
+    }
+
+    /// Whether every point of a grid cell lies inside the area. The cell is taken a hair
+    /// larger than it is (rounding in [`cell_of`]); for a circle, all four corners must lie
+    /// 10 m inside it, which covers the bulge of the cell's edges along the parallels (well
+    /// under a metre for cells of two kilometres).
+    fn covers(&self, (y, x): (i32, i32)) -> bool {
+        const EPS: f64 = 1e-9;
+        let (la0, la1) = (f64::from(y) * CELL_LAT - EPS, f64::from(y + 1) * CELL_LAT + EPS);
+        let (lo0, lo1) = (f64::from(x) * CELL_LON - EPS, f64::from(x + 1) * CELL_LON + EPS);
+        let inside = |b: &crate::request::BBox| {
+            la0 >= b.min_lat && la1 <= b.max_lat && lo0 >= b.min_lon && lo1 <= b.max_lon
+        };
+        if self.bbox.as_ref().is_some_and(|b| !inside(b))
+            || self.near_box.as_ref().is_some_and(|b| !inside(b))
+        {
+            return false;
+        }
+        match self.near {
+            Some((centre, radius)) => [(la0, lo0), (la0, lo1), (la1, lo0), (la1, lo1)]
+                .iter()
+                .all(|&(lat, lon)| lotse_geo::haversine_m(centre, LatLon { lat, lon }) <= radius - 10.0),
+            None => true,
+        }
     }
 
     /// `None` when the document lies outside; otherwise the distance to `near` (if any).
@@ -276,87 +486,128 @@ fn selections(data: &SegmentData, req: &SearchRequest) -> Vec<Option<BitSet>> {
         .collect()
 }
 
-/// What a pass over the index found: the number of results and, when asked for, the facet
-/// counts per filter.
-pub(crate) struct PassResult {
-    pub total: u64,
-    pub counts: Vec<HashMap<String, u64>>,
+/// A search prepared for running segment by segment.
+pub(crate) struct Prepared<'a> {
+    searcher: &'a Searcher,
+    req: &'a SearchRequest,
+    area: Area,
+    text: Option<Text>,
 }
 
-/// Called for each result with its segment's data, the segment ordinal, the document, its
-/// score and its distance from `near`.
-pub(crate) type OnResult<'a> = dyn FnMut(&SegmentData, u32, u32, f32, Option<f64>) + 'a;
+/// What one segment holds for a search.
+pub(crate) struct SegmentMatch<'a> {
+    pub ord: u32,
+    pub reader: &'a SegmentReader,
+    pub data: Arc<SegmentData>,
+    /// Matches the text, is visible, running on the asked days and in the area (`M`).
+    pub matched: BitSet,
+    /// Of those, the ones that pass every filter: the results.
+    pub results: BitSet,
+    /// The union of each filter's selected values.
+    pub selected: Vec<Option<BitSet>>,
+    /// Per word of the query: the documents its terms match, and its expansions.
+    words: Vec<WordSets>,
+}
 
-/// One pass over the index for `req`: calls `on_result` for every result (a document that
-/// matches the text, is visible, lies in the area and passes every filter) with its segment's
-/// data, segment ordinal, document, score and distance from `near`; counts facets if asked.
-pub(crate) fn pass(
-    searcher: &Searcher,
-    fields: &Fields,
-    cache: &SegmentCache,
-    req: &SearchRequest,
-    parsed: &ParsedQuery,
-    facets: bool,
-    on_result: &mut OnResult<'_>,
-) -> tantivy::Result<PassResult> {
-    let query = text_query(searcher, fields, parsed)?;
-    let weight = match &query {
-        Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(searcher))?),
-        None => None,
-    };
-    let area = Area::new(req);
-    let mut total = 0u64;
-    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
+struct WordSets {
+    terms: BitSet,
+    expansions: Vec<(Arc<BitSet>, f32)>,
+}
 
-    for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let data = cache.get(reader, fields)?;
-        let alive = reader.alive_bitset();
-        let selected = selections(&data, req);
-        let mut all_selected: Option<BitSet> = None;
-        for s in selected.iter().flatten() {
-            match &mut all_selected {
-                Some(a) => a.intersect_with(s),
-                None => all_selected = Some(s.clone()),
-            }
-        }
-        let mut matched = BitSet::empty(data.max_doc);
-        // The score is computed only for documents that pass every filter: scoring is the
-        // dearest part of a match, and filters and areas usually drop most matches.
-        let mut consider = |doc: u32, score: &mut dyn FnMut() -> f32, matched: &mut BitSet| {
-            if alive.is_some_and(|a| a.is_deleted(doc))
-                || (!req.include_expired && data.expired(doc, req.today))
-                || !data.open_on(doc, &req.open_on)
-            {
-                return 0;
-            }
-            let Some(distance_m) = area.check(data.points(doc)) else { return 0 };
-            matched.insert(doc);
-            if all_selected.as_ref().is_some_and(|s| !s.contains(doc)) {
-                return 0;
-            }
-            on_result(&data, segment_ord as u32, doc, score(), distance_m);
-            1
-        };
-        match &weight {
-            Some(w) => {
-                let mut scorer = w.scorer(reader, 1.0)?;
-                let mut doc = scorer.doc();
-                while doc != TERMINATED {
-                    total += consider(doc, &mut || scorer.score(), &mut matched);
-                    doc = scorer.advance();
-                }
-            }
-            None => {
-                for doc in 0..data.max_doc {
-                    total += consider(doc, &mut || 0.0, &mut matched);
-                }
-            }
-        }
-        if facets {
-            count_facets(&data, &matched, &selected, &mut counts);
-        }
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(
+        searcher: &'a Searcher,
+        fields: &Fields,
+        req: &'a SearchRequest,
+        parsed: &ParsedQuery,
+    ) -> tantivy::Result<Prepared<'a>> {
+        Ok(Prepared { searcher, req, area: Area::new(req), text: Text::new(searcher, fields, parsed)? })
     }
-    Ok(PassResult { total, counts })
+
+    pub(crate) fn has_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// The sets of one segment.
+    pub(crate) fn segment<'r>(
+        &self,
+        ord: u32,
+        reader: &'r SegmentReader,
+        fields: &Fields,
+        cache: &SegmentCache,
+    ) -> tantivy::Result<SegmentMatch<'r>> {
+        let req = self.req;
+        let data = cache.get(reader, fields)?;
+        let max_doc = data.max_doc;
+        let mut matched = (*data.visible(reader, req.today, req.include_expired)).clone();
+        if let Some(area) = self.area.set(&data) {
+            matched.intersect_with(&area);
+        }
+        if !req.open_on.is_empty() {
+            let closed: Vec<u32> = matched.iter().filter(|&d| !data.open_on(d, &req.open_on)).collect();
+            closed.into_iter().for_each(|d| matched.remove(d));
+        }
+        let mut words = Vec::new();
+        for plan in self.text.iter().flat_map(|t| &t.words) {
+            let mut terms = BitSet::empty(max_doc);
+            for w in &plan.terms {
+                w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| terms.insert(d)))?;
+            }
+            let mut any = terms.clone();
+            let mut expansions = Vec::with_capacity(plan.expansions.len());
+            for e in &plan.expansions {
+                let set = e.documents(self.searcher, reader, &data)?;
+                any.union_with(&set);
+                expansions.push((set, e.boost));
+            }
+            matched.intersect_with(&any);
+            words.push(WordSets { terms, expansions });
+        }
+        let selected = selections(&data, req);
+        let mut results = matched.clone();
+        for s in selected.iter().flatten() {
+            results.intersect_with(s);
+        }
+        Ok(SegmentMatch { ord, reader, data, matched, results, selected, words })
+    }
+
+    /// A scorer of single documents of the segment, asked in ascending order.
+    fn scorer<'m>(&self, m: &'m SegmentMatch<'_>) -> tantivy::Result<DocScorer<'m>> {
+        let mut words = Vec::new();
+        for (plan, sets) in self.text.iter().flat_map(|t| &t.words).zip(&m.words) {
+            let union = plan.union.as_ref().map(|u| u.scorer(m.reader, 1.0)).transpose()?;
+            words.push((union, sets.expansions.as_slice()));
+        }
+        Ok(DocScorer { words })
+    }
+}
+
+/// The documents of a word's expansions with the constant each adds.
+type Expansions = [(Arc<BitSet>, f32)];
+
+/// Scores documents one by one, in ascending order, by seeking each word's scorer.
+struct DocScorer<'m> {
+    words: Vec<(Option<Box<dyn Scorer>>, &'m Expansions)>,
+}
+
+impl DocScorer<'_> {
+    fn score(&mut self, doc: u32) -> f32 {
+        let mut s = 0.0;
+        for (union, expansions) in &mut self.words {
+            if let Some(u) = union {
+                let at = if u.doc() < doc { u.seek(doc) } else { u.doc() };
+                if at == doc {
+                    s += u.score();
+                }
+            }
+            s += expansion_score(expansions, doc);
+        }
+        quantize(s)
+    }
+}
+
+fn expansion_score(expansions: &Expansions, doc: u32) -> f32 {
+    expansions.iter().filter(|(set, _)| set.contains(doc)).map(|(_, boost)| boost).sum()
 }
 
 /// The ranking key of a result under the request's order.
@@ -377,6 +628,37 @@ fn ranked(
     Ranked { primary, key: data.sort_key[doc as usize], segment, doc, score, distance_m }
 }
 
+/// Calls `on_result` for every result of `req` with its segment's data, segment ordinal,
+/// document, score (when `scores`; else 0) and distance from `near`; returns the total.
+pub(crate) fn pass(
+    searcher: &Searcher,
+    fields: &Fields,
+    cache: &SegmentCache,
+    req: &SearchRequest,
+    parsed: &ParsedQuery,
+    scores: bool,
+    on_result: &mut OnResult<'_>,
+) -> tantivy::Result<u64> {
+    let prepared = Prepared::new(searcher, fields, req, parsed)?;
+    let mut total = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let m = prepared.segment(ord as u32, reader, fields, cache)?;
+        let mut scorer = if scores && prepared.has_text() { Some(prepared.scorer(&m)?) } else { None };
+        for doc in m.results.iter() {
+            let score = scorer.as_mut().map_or(0.0, |s| s.score(doc));
+            let distance =
+                if req.near.is_some() { prepared.area.check(m.data.points(doc)).flatten() } else { None };
+            on_result(&m.data, m.ord, doc, score, distance);
+            total += 1;
+        }
+    }
+    Ok(total)
+}
+
+/// Called for each result with its segment's data, the segment ordinal, the document, its
+/// score and its distance from `near`.
+pub(crate) type OnResult<'a> = dyn FnMut(&SegmentData, u32, u32, f32, Option<f64>) + 'a;
+
 /// Every result of `req` in the order a search would list them (for exports and maps).
 pub(crate) fn all_results(
     searcher: &Searcher,
@@ -387,11 +669,40 @@ pub(crate) fn all_results(
     let parsed = parse_query(&req.q);
     let text = !parsed.words.is_empty();
     let mut all = Vec::new();
-    pass(searcher, fields, cache, req, &parsed, false, &mut |data, segment, doc, score, distance| {
+    let scores = req.sort == Sort::Relevance;
+    pass(searcher, fields, cache, req, &parsed, scores, &mut |data, segment, doc, score, distance| {
         all.push(ranked(req, text, data, segment, doc, score, distance));
     })?;
     all.sort_by(|a, b| b.better(a));
     Ok(all.into_iter().map(|r| DocAddress::new(r.segment, r.doc)).collect())
+}
+
+/// The best `window` candidates.
+struct TopK {
+    window: usize,
+    heap: BinaryHeap<Ranked>,
+}
+
+impl TopK {
+    fn admits(&self, candidate: &Ranked) -> bool {
+        self.heap.len() < self.window
+            || self.heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater)
+    }
+
+    fn push(&mut self, candidate: Ranked) {
+        if self.heap.len() >= self.window {
+            self.heap.pop();
+        }
+        self.heap.push(candidate);
+    }
+
+    /// Raw scores at or below this cannot enter (for pruning).
+    fn threshold(&self) -> f32 {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.window => below(worst.primary),
+            _ => f32::MIN,
+        }
+    }
 }
 
 /// Runs a search over the current searcher.
@@ -403,20 +714,74 @@ pub(crate) fn search(
 ) -> tantivy::Result<SearchResponse> {
     let started = std::time::Instant::now();
     let parsed = parse_query(&req.q);
-    let text = !parsed.words.is_empty();
+    let prepared = Prepared::new(searcher, fields, req, &parsed)?;
+    let text = prepared.has_text();
     let window = (req.page * req.page_size) as usize;
-    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(window + 1);
-    let found =
-        pass(searcher, fields, cache, req, &parsed, true, &mut |data, segment, doc, score, distance| {
-            let candidate = ranked(req, text, data, segment, doc, score, distance);
-            if heap.len() < window {
-                heap.push(candidate);
-            } else if heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater) {
-                heap.pop();
-                heap.push(candidate);
+    let mut top = TopK { window, heap: BinaryHeap::with_capacity(window + 1) };
+    let mut total = 0;
+    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
+    let by_score = text && req.sort == Sort::Relevance;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let m = prepared.segment(ord as u32, reader, fields, cache)?;
+        total += m.results.count();
+        count_facets(&m.data, &m.matched, &m.selected, &mut counts);
+        if window == 0 || m.results.is_empty() {
+            continue;
+        }
+        let distance = |doc: u32| {
+            if req.near.is_some() { prepared.area.check(m.data.points(doc)).flatten() } else { None }
+        };
+        let candidate = |doc: u32, score: f32| ranked(req, text, &m.data, m.ord, doc, score, distance(doc));
+        let single = match (&prepared.text, &m.words[..]) {
+            (Some(t), [sets]) if by_score => t.words[0].union.as_ref().map(|u| (u, sets)),
+            _ => None,
+        };
+        match single {
+            Some((union, sets)) => {
+                // Block-max pruning over the terms; the expansions can add at most `bonus`.
+                let bonus: f32 = sets.expansions.iter().map(|(_, b)| b).sum();
+                union.for_each_pruning(top.threshold() - bonus, reader, &mut |doc, score| {
+                    if m.results.contains(doc) {
+                        let score = quantize(score + expansion_score(&sets.expansions, doc));
+                        let c = candidate(doc, score);
+                        if top.admits(&c) {
+                            top.push(c);
+                        }
+                    }
+                    top.threshold() - bonus
+                })?;
+                // What only the expansions match.
+                for doc in m.results.iter().filter(|&d| !sets.terms.contains(d)) {
+                    let c = candidate(doc, quantize(expansion_score(&sets.expansions, doc)));
+                    if top.admits(&c) {
+                        top.push(c);
+                    }
+                }
             }
-        })?;
-    let mut ranked = heap.into_vec();
+            None => {
+                let mut scorer = prepared.scorer(&m)?;
+                for doc in m.results.iter() {
+                    if by_score {
+                        let c = candidate(doc, scorer.score(doc));
+                        if top.admits(&c) {
+                            top.push(c);
+                        }
+                    } else {
+                        // Ordered by distance or date: the score is shown, not ranked by, so
+                        // it is computed only for what enters the page.
+                        let mut c = candidate(doc, 0.0);
+                        if top.admits(&c) {
+                            if text {
+                                c.score = scorer.score(doc);
+                            }
+                            top.push(c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut ranked = top.heap.into_vec();
     ranked.sort_by(|a, b| b.better(a));
     let start = ((req.page - 1) * req.page_size) as usize;
     let results = ranked
@@ -424,9 +789,9 @@ pub(crate) fn search(
         .skip(start)
         .map(|r| hit(searcher, fields, req, &parsed, r))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let facets = facet_lists(req, found.counts);
+    let facets = facet_lists(req, counts);
     Ok(SearchResponse {
-        total: found.total,
+        total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         page: req.page,
         page_size: req.page_size,
@@ -443,7 +808,12 @@ fn count_facets(
     selected: &[Option<BitSet>],
     counts: &mut [HashMap<String, u64>],
 ) {
-    if matched.is_empty() {
+    let n = matched.count();
+    if n == 0 {
+        return;
+    }
+    if n * 8 < u64::from(data.max_doc) {
+        count_facets_per_document(data, matched, selected, counts);
         return;
     }
     // The matches that pass every filter: the base of every filter without a selection.
@@ -472,6 +842,46 @@ fn count_facets(
             if n > 0 {
                 *counts[i].entry(value.clone()).or_default() += n;
             }
+        }
+    }
+}
+
+/// The same counts as [`count_facets`], from the documents' value codes: for few matches this
+/// reads far less than a popcount over the whole segment per value. A match that passes every
+/// selection counts in every filter; one that fails exactly one selection counts only in that
+/// filter (whose own selection its counts ignore); one that fails two counts nowhere.
+fn count_facets_per_document(
+    data: &SegmentData,
+    matched: &BitSet,
+    selected: &[Option<BitSet>],
+    counts: &mut [HashMap<String, u64>],
+) {
+    let selections: Vec<(usize, &BitSet)> =
+        selected.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i, s))).collect();
+    let mut tally = vec![0u64; data.codes.len()];
+    for doc in matched.iter() {
+        let mut failed = None;
+        let mut fails = 0;
+        for &(i, s) in &selections {
+            if !s.contains(doc) {
+                fails += 1;
+                failed = Some(i);
+            }
+        }
+        let own = &data.doc_codes
+            [data.code_offsets[doc as usize] as usize..data.code_offsets[doc as usize + 1] as usize];
+        match (fails, failed) {
+            (0, _) => own.iter().for_each(|&c| tally[c as usize] += 1),
+            (1, Some(dim)) => {
+                own.iter().filter(|&&c| data.codes[c as usize].0 == dim).for_each(|&c| tally[c as usize] += 1)
+            }
+            _ => {}
+        }
+    }
+    for (code, n) in tally.into_iter().enumerate() {
+        if n > 0 {
+            let (dim, value) = &data.codes[code];
+            *counts[*dim].entry(value.clone()).or_default() += n;
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::segment::SegmentCache;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +98,7 @@ impl SearchIndex {
                         std::fs::remove_file(&path)?;
                     }
                 }
-                Index::create(MmapDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
+                Index::create(MmapDirectory::open(dir)?, schema, settings())?
             }
         };
         Self::with_index(index, fields, options)
@@ -107,7 +107,11 @@ impl SearchIndex {
     /// An index in memory (tests, benchmarks).
     pub fn in_ram(options: WriterOptions) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::schema();
-        Self::with_index(Index::create_in_ram(schema), fields, options)
+        Self::with_index(
+            Index::builder().schema(schema).settings(settings()).create_in_ram()?,
+            fields,
+            options,
+        )
     }
 
     fn with_index(index: Index, fields: Fields, options: WriterOptions) -> Result<SearchIndex, IndexError> {
@@ -181,6 +185,12 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let live: Vec<_> = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
         self.cache.retain(&live);
+        // Read what searches need of new segments here, on the writer's side, so that no
+        // search after a commit (or after a merge) waits for it.
+        let today = lotse_standard::date::Date::today_utc().days_since_epoch();
+        for reader in searcher.segment_readers() {
+            self.cache.get(reader, &self.fields)?.visible(reader, today, false);
+        }
         Ok(())
     }
 
@@ -230,6 +240,14 @@ impl SearchIndex {
         drop(self.index);
         Ok(())
     }
+}
+
+/// The settings of a new index. A result reads its stored offer, and reading one document
+/// decompresses the whole block it lies in: blocks of 4 KiB (instead of 16 KiB) hold one or
+/// two offers, which makes a page of results about four times cheaper to read for an index a
+/// little larger on disk.
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings { docstore_blocksize: 4096, ..tantivy::IndexSettings::default() }
 }
 
 fn read_payload(index: &Index) -> Option<Payload> {

@@ -67,7 +67,7 @@ pub(crate) fn clusters(
     let mut cells: std::collections::HashMap<(i64, i64), Cell> = std::collections::HashMap::new();
     let mut single_docs: Vec<(f64, f64, DocAddress)> = Vec::new();
     let mut truncated = false;
-    let found =
+    let total =
         engine::pass(searcher, fields, cache, req, &parsed, false, &mut |data, segment, doc, _, _| {
             let inside = data.points(doc).iter().find(|(lat, lon)| {
                 req.bbox.is_none_or(|b| b.contains(lotse_geo::LatLon { lat: *lat, lon: *lon }))
@@ -111,13 +111,7 @@ pub(crate) fn clusters(
             _ => out.push(Cluster { lat, lon, count: c.count, id: None, title: None }),
         }
     }
-    Ok(Clusters {
-        total: found.total,
-        zoom,
-        clusters: out,
-        truncated,
-        took_ms: started.elapsed().as_secs_f64() * 1000.0,
-    })
+    Ok(Clusters { total, zoom, clusters: out, truncated, took_ms: started.elapsed().as_secs_f64() * 1000.0 })
 }
 
 /// One offer of an export.

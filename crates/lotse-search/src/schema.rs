@@ -1,10 +1,11 @@
 //! The index schema and how an offer becomes an index document.
 //!
-//! Text fields are filled with tokens from [`crate::analysis`] (pre-tokenized), so that the
-//! index and the query side share one analysis that tantivy does not need to know. Every
-//! filter has a keyword field `f_<filter>` whose postings become the per-segment bit sets that
-//! filters and facet counts work on ([`crate::segment`]). Points, dates and the sort key are
-//! fast fields; the offer itself and its placement are stored for building results.
+//! Text fields are filled with terms from [`crate::analysis`] (joined by spaces, split again
+//! by tantivy's whitespace tokenizer), so that the index and the query side share one analysis
+//! that tantivy does not need to know. Every filter has a keyword field `f_<filter>` whose
+//! postings become the per-segment bit sets that filters and facet counts work on
+//! ([`crate::segment`]). Points, dates and the sort key are fast fields; the offer itself and
+//! its placement are stored for building results.
 
 use lotse_standard::Offer;
 use lotse_standard::date::Date;
@@ -13,10 +14,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{TantivyDocument, Term};
 
-use crate::analysis::{self, Word};
+use crate::analysis;
 use crate::compound;
 use crate::request::Dim;
 
@@ -89,7 +89,9 @@ impl Fields {
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let hub_id = b.add_text_field("hub_id", STRING | STORED);
     let title = b.add_text_field("title", text.clone());
@@ -241,31 +243,38 @@ pub fn document(fields: &Fields, item: &IndexedOffer) -> TantivyDocument {
 /// Adds `text` to a stemmed field, with the stems of its compounds' parts, and its folded
 /// words to the `words` field, which prefix and typo matching use. Descriptions stay out of
 /// `words`: typing a prefix should find titles, providers and places, not every long text.
+///
+/// The terms go to tantivy as one string separated by spaces, which its whitespace tokenizer
+/// splits again (terms never contain spaces). Pre-tokenised text would say the same, but
+/// tantivy's documents keep it as JSON, written and read again for every field: that cost
+/// more than the analysis itself. Positions are not indexed, so nothing else differs.
 fn add_text(doc: &mut TantivyDocument, stemmed: Field, words: Option<Field>, text: &str) {
     let analysed = analysis::words(text);
     if analysed.is_empty() {
         return;
     }
-    let mut stems = Vec::with_capacity(analysed.len() * 2);
-    let mut folded = Vec::with_capacity(analysed.len() * 2);
-    for (position, w) in analysed.iter().enumerate() {
-        push(&mut stems, w, position, w.stem.clone());
-        push(&mut folded, w, position, w.folded.clone());
+    let mut stems = String::with_capacity(text.len() * 2);
+    let mut folded = String::with_capacity(text.len() * 2);
+    let push = |out: &mut String, term: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(term);
+    };
+    for w in &analysed {
+        push(&mut stems, &w.stem);
+        push(&mut folded, &w.folded);
         if let Some(bare) = analysis::bare_vowel_variant(&text[w.start..w.end]) {
-            push(&mut stems, w, position, analysis::stem(&bare));
-            push(&mut folded, w, position, bare);
+            push(&mut stems, &analysis::stem(&bare));
+            push(&mut folded, &bare);
         }
         for part in compound::split(&w.folded) {
-            push(&mut stems, w, position, analysis::stem(part));
-            push(&mut folded, w, position, part.to_owned());
+            push(&mut stems, &analysis::stem(part));
+            push(&mut folded, part);
         }
     }
-    doc.add_pre_tokenized_text(stemmed, PreTokenizedString { text: String::new(), tokens: stems });
+    doc.add_text(stemmed, stems);
     if let Some(words) = words {
-        doc.add_pre_tokenized_text(words, PreTokenizedString { text: String::new(), tokens: folded });
+        doc.add_text(words, folded);
     }
-}
-
-fn push(tokens: &mut Vec<Token>, w: &Word, position: usize, text: String) {
-    tokens.push(Token { offset_from: w.start, offset_to: w.end, position, text, position_length: 1 });
 }

@@ -8,14 +8,57 @@ use crate::analysis::{self, Word};
 pub fn highlight(text: &str, query: &[Word], prefix: Option<&str>, max_chars: usize) -> String {
     // Without a query there is nothing to mark: skip analysing the text (a map window lists
     // a hundred offers at a time).
-    let words = if query.is_empty() && prefix.is_none() { Vec::new() } else { analysis::words(text) };
-    let hits: Vec<&Word> = words
-        .iter()
-        .filter(|w| {
-            query.iter().any(|q| q.stem == w.stem || q.folded == w.folded)
-                || prefix.is_some_and(|p| w.folded.starts_with(p))
-        })
-        .collect();
+    let mut hits: Vec<Word> = Vec::new();
+    if !query.is_empty() || prefix.is_some() {
+        // Stemming is the dear part of analysis, and most words cannot match: the German
+        // stemmer takes endings off and turns `ae`, `oe`, `ue` into plain vowels, which keeps
+        // a word's first letter, so only words that begin as a query word's stem begins are
+        // stemmed. Other scripts (the Arabic stemmer also takes articles off the front) are
+        // always stemmed.
+        let may_match = |folded: &str| {
+            !folded.is_ascii()
+                || query
+                    .iter()
+                    .any(|q| !q.stem.is_ascii() || folded.as_bytes().first() == q.stem.as_bytes().first())
+        };
+        // Folding keeps the first letter of an ASCII word as it is (lower-cased), and every
+        // match begins as the query word folded begins: words of other first letters need
+        // no folding.
+        let firsts: Vec<u8> = query
+            .iter()
+            .map(|q| q.folded.as_str())
+            .chain(prefix)
+            .filter_map(|f| f.as_bytes().first().copied())
+            .collect();
+        let keep = |raw: &str| {
+            raw.as_bytes()
+                .first()
+                .is_none_or(|b| !b.is_ascii_alphanumeric() || firsts.contains(&b.to_ascii_lowercase()))
+                || firsts.iter().any(|b| !b.is_ascii())
+        };
+        // Words beyond the window after the first hit are not shown.
+        let mut window_end = usize::MAX;
+        analysis::folded_words(text, keep, |start, end, folded| {
+            if start >= window_end {
+                return false;
+            }
+            let hit = query.iter().any(|q| q.folded == folded)
+                || prefix.is_some_and(|p| folded.starts_with(p))
+                || (may_match(&folded) && {
+                    let stem = analysis::stem(&folded);
+                    query.iter().any(|q| q.stem == stem)
+                });
+            if hit {
+                if hits.is_empty() {
+                    // The window starts at most 40 characters before the first hit and is
+                    // `max_chars` long: 4 bytes per character bound it from above.
+                    window_end = start.saturating_add(4 * max_chars + 8);
+                }
+                hits.push(Word { start, end, folded, stem: String::new() });
+            }
+            true
+        });
+    }
     // Start a little before the first hit, at a word boundary.
     let start = hits
         .first()

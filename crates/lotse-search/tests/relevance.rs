@@ -1435,6 +1435,65 @@ fn facets_count_other_selections_but_not_their_own() {
     }
 }
 
+/// Facets and totals of searches in an area (few matches: counted per document, from the
+/// segments' grid) agree with brute force over the dataset.
+#[test]
+fn facets_in_an_area_agree_with_brute_force() {
+    let today = today().days_since_epoch();
+    let essen = LatLon { lat: 51.4556, lon: 7.0116 };
+    let near = |i: &IndexedOffer| {
+        i.points.iter().any(|p| lotse_geo::haversine_m(essen, LatLon { lat: p.lat, lon: p.lon }) <= 5_000.0)
+    };
+    let window = |i: &IndexedOffer| {
+        i.points.iter().any(|p| (6.95..=7.1).contains(&p.lon) && (51.42..=51.49).contains(&p.lat))
+    };
+    type Inside<'a> = &'a dyn Fn(&IndexedOffer) -> bool;
+    let area_searches: [(&[(&str, &str)], Inside); 2] = [
+        (&[("near", "51.4556,7.0116"), ("radius_km", "5")], &near),
+        (&[("bbox", "6.95,51.42,7.1,51.49")], &window),
+    ];
+    for (area, inside) in area_searches {
+        let langs: &[&str] = &["ar", "tr"];
+        let pairs: Vec<(&str, &str)> =
+            area.iter().copied().chain([("language", "ar,tr"), ("cost", "free")]).collect();
+        let response = search(&pairs);
+        let counts = |dim: &str, filters: &[(&str, &[&str])]| {
+            let mut counts = BTreeMap::new();
+            for item in
+                DATA.items.iter().filter(|i| visible(&i.offer, today) && inside(i) && selected(i, filters))
+            {
+                for v in values(item, dim) {
+                    *counts.entry(v).or_default() += 1u64;
+                }
+            }
+            counts
+        };
+        assert_eq!(facet(&response, "language"), counts("language", &[("cost", &["free"])]), "{area:?}");
+        assert_eq!(facet(&response, "cost"), counts("cost", &[("language", langs)]), "{area:?}");
+        for dim in ["offer_type", "feature", "ags", "level", "category"] {
+            assert_eq!(
+                facet(&response, dim),
+                counts(dim, &[("language", langs), ("cost", &["free"])]),
+                "{area:?} {dim}"
+            );
+        }
+        let expected = DATA
+            .items
+            .iter()
+            .filter(|i| {
+                visible(&i.offer, today)
+                    && inside(i)
+                    && selected(i, &[("language", langs), ("cost", &["free"])])
+            })
+            .count() as u64;
+        assert!(expected > 0, "{area:?}: selects nothing");
+        assert_eq!(response.total, expected, "{area:?}");
+    }
+    // A window covering the whole region finds every visible offer with a point.
+    let all = DATA.items.iter().filter(|i| visible(&i.offer, today) && !i.points.is_empty()).count() as u64;
+    assert_eq!(search(&[("bbox", "-180,-90,180,90")]).total, all);
+}
+
 /// Checks the total of a search against the offers of the dataset that `filter` keeps (and
 /// that are visible, unless the search includes expired offers).
 fn assert_total(pairs: &[(&str, &str)], filter: impl Fn(&IndexedOffer) -> bool) {
