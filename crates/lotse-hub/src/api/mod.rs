@@ -85,7 +85,7 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/feed/offers", get(crate::feed::feed))
         .route("/api/openapi.json", get(openapi::serve))
-        .merge(crate::ops::router())
+        .merge(crate::ops::router(hub.config().public_url.clone()))
         .with_state(state)
         .route("/metrics", get(lotse_http::metrics::metrics_handler).with_state(metrics.registry.clone()))
         .merge(lotse_http::health::router(Arc::new(StoreReadiness(hub))));

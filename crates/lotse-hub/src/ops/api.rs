@@ -31,7 +31,7 @@ use crate::api::{ApiResult, AppState};
 use crate::store::quality::{QualityRow, SnapshotScope};
 
 /// The routes of this module (merged into the hub's router).
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/quality/nodes", get(nodes))
         .route("/api/v1/admin/quality/nodes.csv", get(nodes_csv))
@@ -44,7 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/admin/quality/checks", get(checks))
         .route("/api/v1/admin/quality/population", put(population))
         .route("/api/v1/admin/quality/jobs/{job}", post(run_job))
-        .merge(super::pages::router())
+        .merge(super::pages::router(public_url))
 }
 
 /// The OpenAPI paths of this module.
@@ -56,9 +56,19 @@ pub(crate) fn router() -> Router<AppState> {
 )]
 pub(crate) struct QualityDoc;
 
+/// An operator with a token or, for reading only, with the session of the operator pages
+/// (so that the pages can link to the CSV downloads). Requests that change data take the
+/// token only, since a cookie would be sent along by a forged cross-site request as well.
+async fn operator_read(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    if super::pages::session_operator(state, headers).await.is_some() {
+        return Ok(());
+    }
+    crate::api::operator(state, headers).await.map(|_| ())
+}
+
 /// Who asks: the operator, or the steward of one node.
 async fn operator_or_steward(state: &AppState, headers: &HeaderMap, node_id: &str) -> ApiResult<()> {
-    if crate::api::operator(state, headers).await.is_ok() {
+    if operator_read(state, headers).await.is_ok() {
         return Ok(());
     }
     crate::api::node(state, headers, node_id).await.map(|_| ())
@@ -152,7 +162,7 @@ pub(crate) async fn nodes(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<NodeHealth>>> {
-    crate::api::operator(&state, &headers).await?;
+    operator_read(&state, &headers).await?;
     Ok(Json(health::all(&state.hub).await?))
 }
 
@@ -172,7 +182,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     )
 )]
 pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    crate::api::operator(&state, &headers).await?;
+    operator_read(&state, &headers).await?;
     let nodes = health::all(&state.hub).await?;
     let body = super::csv::document(
         &[
@@ -388,7 +398,7 @@ pub(crate) async fn trend(
     Query(q): Query<TrendQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<TrendPoint>>> {
-    crate::api::operator(&state, &headers).await?;
+    operator_read(&state, &headers).await?;
     let days = q.days.unwrap_or(90).clamp(1, 3660);
     let scope = q.scope.unwrap_or(SnapshotScope::Node);
     Ok(Json(snapshot::trend(&state.hub, scope, q.key.as_deref(), days, Date::today_utc()).await?))
@@ -435,7 +445,7 @@ pub(crate) async fn coverage(
     Query(q): Query<CoverageQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Coverage>> {
-    crate::api::operator(&state, &headers).await?;
+    operator_read(&state, &headers).await?;
     check_offer_type(q.offer_type.as_deref())?;
     Ok(Json(snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?))
 }
@@ -457,7 +467,7 @@ pub(crate) async fn coverage_csv(
     Query(q): Query<CoverageQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    crate::api::operator(&state, &headers).await?;
+    operator_read(&state, &headers).await?;
     check_offer_type(q.offer_type.as_deref())?;
     let c = snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?;
     let vocab = lotse_standard::vocab::vocabularies();

@@ -30,6 +30,7 @@ backends!(
     snapshots_trends_and_coverage,
     the_link_checker_never_calls_private_addresses,
     the_link_checker_is_polite_and_falls_back_to_get,
+    operator_pages_behind_login,
 );
 
 /// A hub whose operator jobs only run when a test calls them.
@@ -625,4 +626,155 @@ fn every_check_is_documented_with_its_weight() {
         lotse_hub::ops::checks::CHECKS.len(),
         "a documented check that the code does not have"
     );
+}
+
+/// The value of a `Set-Cookie` of the response for `name`, and the whole header.
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    r.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.strip_prefix(&format!("{name}="))
+            .map(|rest| (rest.split(';').next().unwrap_or("").to_owned(), c.to_owned()))
+    })
+}
+
+async fn operator_pages_behind_login(db: TestDb) {
+    let hub = start_hub(&db).await;
+    let base = hub.url();
+    let http =
+        reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let node = FakeNode::start(50).await;
+    let mut list: Vec<Offer> = offers("essen", &[ESSEN], 91, 0, 12).into_iter().map(plain).collect();
+    list[0].title.insert("de".into(), "Kurs für Eltern & Kinder".into());
+    list[0].title.remove("en");
+    // Markup in offer text never gets past the validator; the quarantine shows it, escaped.
+    list[11].title.insert("de".into(), "<script>alert(1)</script> Kurs".into());
+    node.put_all(&list);
+    register(hub.hub(), "essen", &node, ESSEN).await;
+    let ops = operator_token(hub.hub()).await;
+    hub.harvest_now("essen").await.unwrap();
+    score::score_changes_once(hub.hub()).await.unwrap();
+    snapshot::run_once(hub.hub(), today()).await.unwrap();
+
+    // Without a session every page leads to the login.
+    let r = http.get(format!("{base}/betrieb")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()[header::LOCATION], "/betrieb/anmelden");
+    let r = http.get(format!("{base}/betrieb/anmelden")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("default-src 'self'"));
+    let (csrf, _) = set_cookie(&r, "lotse_csrf").expect("a CSRF cookie");
+    let login = |token: String, field: String| {
+        let (http, base, csrf) = (http.clone(), base.clone(), csrf.clone());
+        async move {
+            http.post(format!("{base}/betrieb/anmelden"))
+                .header(header::COOKIE, format!("lotse_csrf={csrf}"))
+                .form(&[("token", token.as_str()), ("_csrf", field.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(login("lotse_falsch".into(), csrf.clone()).await.status(), 401);
+    assert_eq!(login(ops.clone(), "0".repeat(64)).await.status(), 403, "a wrong CSRF token");
+    let r = login(ops.clone(), csrf.clone()).await;
+    assert_eq!(r.status(), 303);
+    let (session, raw) = set_cookie(&r, "lotse_betrieb").expect("a session cookie");
+    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax") && raw.contains("Max-Age="), "{raw}");
+    // Only the hash of the session id is stored.
+    let store = hub.hub().store();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(store.session_token(&lotse_http::token::hash_token(&session), now).await.unwrap().is_some());
+    assert!(store.session_token(&session, now).await.unwrap().is_none());
+
+    let cookies = format!("lotse_betrieb={session}; lotse_csrf={csrf}");
+    let page = |path: String| {
+        let (http, base, cookies) = (http.clone(), base.clone(), cookies.clone());
+        async move {
+            let r = http.get(format!("{base}{path}")).header(header::COOKIE, cookies).send().await.unwrap();
+            let status = r.status();
+            (status, r.text().await.unwrap())
+        }
+    };
+    let (status, html) = page("/betrieb".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Knoten essen") && html.contains("<svg"), "{html}");
+    let (status, html) = page("/betrieb/knoten/essen".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&list[1].id));
+    let (status, html) = page(format!("/betrieb/angebote/essen/{}", list[0].id)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("english_title"));
+    assert!(
+        html.contains("Eltern &#38; Kinder") && !html.contains("Eltern & Kinder"),
+        "offer text is escaped: {}",
+        &html[html.find("<h1").unwrap_or(0)..][..300]
+    );
+    let (status, _) = page("/betrieb/angebote/essen/nicht-da".into()).await;
+    assert_eq!(status, 404);
+    let (status, html) = page("/betrieb/quarantaene?lang=en".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Quarantine") && html.contains(&list[11].id), "{html}");
+    assert!(!html.contains("<script>alert"), "quarantined text is escaped");
+    let (status, html) = page(format!("/betrieb/abdeckung?offer_type={}", list[0].offer_type)).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches("<path ").count(), lotse_geo::ruhr().municipalities.len());
+    // The pages' session also opens the CSV downloads, but nothing that changes data.
+    let (status, csv) = page("/api/v1/admin/quality/nodes.csv".into()).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("node_id,"));
+    let r = http
+        .post(format!("{base}/api/v1/admin/quality/jobs/sweep"))
+        .header(header::COOKIE, cookies.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // The population form checks its CSRF token and reports a bad line.
+    let upload = |body: &'static str, field: String| {
+        let (http, base, cookies) = (http.clone(), base.clone(), cookies.clone());
+        async move {
+            http.post(format!("{base}/betrieb/abdeckung/bevoelkerung"))
+                .header(header::COOKIE, cookies)
+                .form(&[("population", body), ("_csrf", field.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(upload("05113000,1000", "x".into()).await.status(), 403);
+    let r = upload("ags,population\n05113000,abc", csrf.clone()).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Zeile 2"));
+    let r = upload("ags,population\n05113000,100000", csrf.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(store.population().await.unwrap().get(ESSEN), Some(&100_000));
+
+    // Logging out ends the session; so does revoking the operator token.
+    let r = http
+        .post(format!("{base}/betrieb/abmelden"))
+        .header(header::COOKIE, cookies.clone())
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(page("/betrieb".into()).await.0, 303);
+    let r = login(ops.clone(), csrf.clone()).await;
+    let (second, _) = set_cookie(&r, "lotse_betrieb").unwrap();
+    let tokens = hub.hub().store().list_tokens().await.unwrap();
+    hub.hub().revoke_token(tokens[0].id).await.unwrap();
+    let r = http
+        .get(format!("{base}/betrieb"))
+        .header(header::COOKIE, format!("lotse_betrieb={second}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "a revoked token's session is over");
+    // An expired session is over too.
+    let (other, _) = hub.hub().create_token("zweiter", Role::Operator).await.unwrap();
+    let old = lotse_http::token::hash_token("abgelaufen");
+    store.create_session(&old, other.id, 0, 100).await.unwrap();
+    assert!(store.session_token(&old, 99).await.unwrap().is_some());
+    assert!(store.session_token(&old, 100).await.unwrap().is_none());
+    hub.shutdown().await;
 }
