@@ -104,6 +104,54 @@ pub struct HubConfig {
     /// Threads of the index writer.
     #[serde(default = "default_search_writer_threads")]
     pub search_writer_threads: usize,
+    /// How often the quality follower scores offers changed since its last run, in
+    /// milliseconds (scores are current this long after a harvest).
+    #[serde(default = "default_quality_poll_ms")]
+    pub quality_poll_ms: u64,
+    /// When the daily sweep runs: every offer is scored again as of the day (expired and
+    /// unverified offers are marked), then the day's snapshots are taken.
+    #[serde(default = "default_sweep_schedule")]
+    pub sweep_schedule: String,
+    /// When node health is judged and its metrics are updated (cron expression with seconds).
+    #[serde(default = "default_health_schedule")]
+    pub health_schedule: String,
+    /// When the link checker runs (cron expression with seconds); each URL at most once a day.
+    #[serde(default = "default_link_check_schedule")]
+    pub link_check_schedule: String,
+    /// URLs checked at the same time.
+    #[serde(default = "default_link_check_concurrency")]
+    pub link_check_concurrency: usize,
+    /// The least time between two requests to the same host, in milliseconds.
+    #[serde(default = "default_link_check_host_interval_ms")]
+    pub link_check_host_interval_ms: u64,
+    /// Timeout of one link check request, in seconds.
+    #[serde(default = "default_link_check_timeout_secs")]
+    pub link_check_timeout_secs: u64,
+    /// Whether offer URLs may point at private, loopback or link-local addresses. Offer URLs
+    /// come from data stewards, so they are refused by default whatever the hub listens on.
+    #[serde(default)]
+    pub link_check_allow_private: bool,
+    /// Seconds without a successful harvest after which a node is `warn`.
+    #[serde(default = "default_health_warn_after_secs")]
+    pub health_warn_after_secs: u64,
+    /// Seconds without a successful harvest after which a node is `error`.
+    #[serde(default = "default_health_error_after_secs")]
+    pub health_error_after_secs: u64,
+    /// Failed harvests in a row after which a node is `error`.
+    #[serde(default = "default_health_error_failures")]
+    pub health_error_failures: u32,
+    /// Share of quarantined items above which a node is `warn`.
+    #[serde(default = "default_health_warn_quarantine_share")]
+    pub health_warn_quarantine_share: f64,
+    /// Share of offers with validator warnings above which a node is `warn`.
+    #[serde(default = "default_health_warn_warnings_share")]
+    pub health_warn_warnings_share: f64,
+    /// Mean score below which a node is `warn`.
+    #[serde(default = "default_health_warn_mean_score")]
+    pub health_warn_mean_score: f64,
+    /// How long an operator's login to the web pages lasts, in seconds.
+    #[serde(default = "default_session_ttl_secs")]
+    pub session_ttl_secs: u64,
 }
 
 /// Which geocoding API a geocoder speaks.
@@ -192,6 +240,50 @@ fn default_search_writer_memory_mb() -> usize {
 fn default_search_writer_threads() -> usize {
     1
 }
+fn default_quality_poll_ms() -> u64 {
+    1000
+}
+fn default_sweep_schedule() -> String {
+    // Daily at 04:07:00 UTC, after the purge and before the working day.
+    "0 7 4 * * *".into()
+}
+fn default_health_schedule() -> String {
+    "15 * * * * *".into()
+}
+fn default_link_check_schedule() -> String {
+    // Daily at 02:23:00 UTC, so that the sweep after it scores with fresh results.
+    "0 23 2 * * *".into()
+}
+fn default_link_check_concurrency() -> usize {
+    8
+}
+fn default_link_check_host_interval_ms() -> u64 {
+    1000
+}
+fn default_link_check_timeout_secs() -> u64 {
+    10
+}
+fn default_health_warn_after_secs() -> u64 {
+    900
+}
+fn default_health_error_after_secs() -> u64 {
+    3600
+}
+fn default_health_error_failures() -> u32 {
+    5
+}
+fn default_health_warn_quarantine_share() -> f64 {
+    0.05
+}
+fn default_health_warn_warnings_share() -> f64 {
+    0.25
+}
+fn default_health_warn_mean_score() -> f64 {
+    60.0
+}
+fn default_session_ttl_secs() -> u64 {
+    8 * 3600
+}
 fn default_geocoder_rate() -> f64 {
     1.0
 }
@@ -229,6 +321,21 @@ impl Default for HubConfig {
             search_poll_ms: default_search_poll_ms(),
             search_writer_memory_mb: default_search_writer_memory_mb(),
             search_writer_threads: default_search_writer_threads(),
+            quality_poll_ms: default_quality_poll_ms(),
+            sweep_schedule: default_sweep_schedule(),
+            health_schedule: default_health_schedule(),
+            link_check_schedule: default_link_check_schedule(),
+            link_check_concurrency: default_link_check_concurrency(),
+            link_check_host_interval_ms: default_link_check_host_interval_ms(),
+            link_check_timeout_secs: default_link_check_timeout_secs(),
+            link_check_allow_private: false,
+            health_warn_after_secs: default_health_warn_after_secs(),
+            health_error_after_secs: default_health_error_after_secs(),
+            health_error_failures: default_health_error_failures(),
+            health_warn_quarantine_share: default_health_warn_quarantine_share(),
+            health_warn_warnings_share: default_health_warn_warnings_share(),
+            health_warn_mean_score: default_health_warn_mean_score(),
+            session_ttl_secs: default_session_ttl_secs(),
         }
     }
 }
@@ -265,6 +372,21 @@ impl HubConfig {
         }
         if self.purge_schedule.parse::<cron::Schedule>().is_err() {
             return bad("purge_schedule", "not a cron expression with seconds");
+        }
+        for (key, expr) in [
+            ("sweep_schedule", &self.sweep_schedule),
+            ("health_schedule", &self.health_schedule),
+            ("link_check_schedule", &self.link_check_schedule),
+        ] {
+            if expr.parse::<cron::Schedule>().is_err() {
+                return bad(key, "not a cron expression with seconds");
+            }
+        }
+        if !(1..=256).contains(&self.link_check_concurrency) {
+            return bad("link_check_concurrency", "expected 1..=256");
+        }
+        if self.link_check_timeout_secs == 0 || self.quality_poll_ms == 0 || self.session_ttl_secs == 0 {
+            return bad("link_check_timeout_secs", "timeouts and intervals must be positive");
         }
         if !(1..=256).contains(&self.harvest_concurrency) {
             return bad("harvest_concurrency", "expected 1..=256");

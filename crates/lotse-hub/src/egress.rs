@@ -123,6 +123,13 @@ pub struct GuardedResolver {
     allow_private: bool,
 }
 
+impl GuardedResolver {
+    /// A resolver that drops non-public addresses unless `allow_private`.
+    pub fn new(allow_private: bool) -> Self {
+        Self { allow_private }
+    }
+}
+
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_private = self.allow_private;

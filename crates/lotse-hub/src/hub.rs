@@ -261,7 +261,7 @@ impl Hub {
         if !self.inner.config.scheduler {
             return Vec::new();
         }
-        let mut jobs = Vec::new();
+        let mut jobs = scheduler::operator_jobs(self, &stop);
         // Both expressions were checked by `HubConfig::validate`.
         if let Ok(schedule) = cron::Schedule::from_str(&self.inner.config.harvest_schedule) {
             let hub = self.clone();

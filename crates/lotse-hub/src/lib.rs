@@ -47,6 +47,7 @@ pub mod harvest;
 mod hub;
 pub mod jurisdiction;
 pub mod metrics;
+pub mod ops;
 pub mod placement;
 pub mod quarantine;
 pub mod registry;

@@ -25,6 +25,21 @@ pub struct HubMetrics {
     pub feed_reads: Counter,
     /// Geocoder lookups by result (`cached`, `found`, `not_found`, `error`).
     pub geocoder: Counter,
+    /// Seconds since each node's last successful harvest (set by the health job).
+    pub node_lag: Gauge,
+    /// Each node's health: 1 for its current state (`ok`, `warn`, `error`), 0 for the others.
+    pub node_health: Gauge,
+    /// Live offers per score band (`0-9`, …, `90-100`).
+    pub score_bands: Gauge,
+    /// Live offers that are expired, and that are unverified for over a year.
+    pub offers_expired: Gauge,
+    pub offers_unverified: Gauge,
+    /// Link checks by result (`ok`, `broken`, `refused`, `error`).
+    pub link_checks: Counter,
+    /// Durations of the operator's jobs (`rescore`, `sweep`, `snapshot`, `link_check`, `health`).
+    pub job_duration: Histogram,
+    /// Unix time of each job's last successful run.
+    pub job_last_success: Gauge,
 }
 
 impl std::fmt::Debug for HubMetrics {
@@ -69,6 +84,43 @@ impl HubMetrics {
                 "lotse_hub_geocoder_lookups_total",
                 "Geocoder lookups by result.",
                 &["result"],
+            ),
+            node_lag: registry.gauge(
+                "lotse_hub_node_lag_seconds",
+                "Seconds since the last successful harvest by node.",
+                &["node"],
+            ),
+            node_health: registry.gauge(
+                "lotse_hub_node_health",
+                "Node health: 1 for the node's current state.",
+                &["node", "state"],
+            ),
+            score_bands: registry.gauge(
+                "lotse_hub_offers_by_score",
+                "Live offers per score band.",
+                &["band"],
+            ),
+            offers_expired: registry.gauge("lotse_hub_offers_expired", "Live offers that are expired.", &[]),
+            offers_unverified: registry.gauge(
+                "lotse_hub_offers_unverified",
+                "Live offers not verified for over a year.",
+                &[],
+            ),
+            link_checks: registry.counter(
+                "lotse_hub_link_checks_total",
+                "Link checks by result.",
+                &["result"],
+            ),
+            job_duration: registry.histogram(
+                "lotse_hub_job_duration_seconds",
+                "Durations of the operator's jobs.",
+                &["job"],
+                HARVEST_BUCKETS,
+            ),
+            job_last_success: registry.gauge(
+                "lotse_hub_job_last_success_timestamp_seconds",
+                "Unix time of each job's last successful run.",
+                &["job"],
             ),
             http,
             registry,

@@ -35,6 +35,88 @@ pub async fn every<F, Fut>(
     }
 }
 
+/// Runs `job` every `interval` (after the previous run ended) until `shutdown` turns true.
+pub async fn poll<F, Fut>(
+    name: &'static str,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    mut job: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        tracing::trace!(job = name, "polling job starts");
+        tokio::select! {
+            () = job() => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// The operator's jobs (see [`crate::ops`]): the quality follower, node health, the daily
+/// sweep with the day's snapshots, and the link checker (which rescores after it ran).
+pub(crate) fn operator_jobs(
+    hub: &crate::Hub,
+    stop: &watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    use std::str::FromStr;
+
+    use crate::ops;
+
+    let config = hub.config();
+    let mut jobs = Vec::new();
+    let h = hub.clone();
+    jobs.push(tokio::spawn(poll(
+        "quality",
+        Duration::from_millis(config.quality_poll_ms),
+        stop.clone(),
+        move || {
+            let hub = h.clone();
+            async move {
+                if let Err(e) = ops::score::score_changes_once(&hub).await {
+                    tracing::error!(error = %e, "scoring changed offers failed");
+                }
+            }
+        },
+    )));
+    // The expressions were checked by `HubConfig::validate`.
+    let schedules = [
+        ("health", &config.health_schedule),
+        ("sweep", &config.sweep_schedule),
+        ("link_check", &config.link_check_schedule),
+    ];
+    for (name, expr) in schedules {
+        let Ok(schedule) = cron::Schedule::from_str(expr) else { continue };
+        let h = hub.clone();
+        jobs.push(tokio::spawn(every(name, schedule, stop.clone(), move || {
+            let hub = h.clone();
+            async move {
+                let today = lotse_standard::date::Date::today_utc();
+                let result = match name {
+                    "health" => ops::health::run_once(&hub).await.map(|_| ()),
+                    "sweep" => match ops::sweep::run_once(&hub, today).await {
+                        Ok(_) => ops::snapshot::run_once(&hub, today).await.map(|_| ()),
+                        Err(e) => Err(e),
+                    },
+                    _ => match ops::links::run_once(&hub, today).await {
+                        Ok(_) => ops::score::rescore_all(&hub, today).await.map(|_| ()),
+                        Err(e) => Err(e),
+                    },
+                };
+                if let Err(e) = result {
+                    tracing::error!(job = name, error = %e, "operator job failed");
+                }
+            }
+        })));
+    }
+    jobs
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;

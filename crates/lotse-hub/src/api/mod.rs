@@ -4,11 +4,13 @@
 //! |---|---|
 //! | `POST /api/v1/nodes/{node_id}/ping`, `GET /api/v1/nodes/{node_id}/quarantine` | the node (its hub token) |
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
+//! | `/api/v1/admin/quality/…` ([`crate::ops::api`]) | operators; a node's steward for its own findings |
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
 //! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
 //! | `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json` | everyone |
 
 mod admin;
+pub(crate) use admin::outdated;
 mod map;
 mod nodes;
 mod offers;
@@ -83,6 +85,7 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/feed/offers", get(crate::feed::feed))
         .route("/api/openapi.json", get(openapi::serve))
+        .merge(crate::ops::router(hub.config().public_url.clone()))
         .with_state(state)
         .route("/metrics", get(lotse_http::metrics::metrics_handler).with_state(metrics.registry.clone()))
         .merge(lotse_http::health::router(Arc::new(StoreReadiness(hub))));

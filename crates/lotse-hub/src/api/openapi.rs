@@ -64,7 +64,9 @@ struct ApiDoc;
 
 /// The OpenAPI document.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<crate::ops::api::QualityDoc as OpenApi>::openapi());
+    doc
 }
 
 /// The document as pretty-printed JSON with a final newline, as committed.

@@ -10,6 +10,8 @@
 //! - `offer_locations`: the placement of each location of a live offer.
 //! - `quarantine`: rejected items with their findings.
 //! - `tokens`: operator tokens by hash; `geocode_cache`: the geocoder's answers.
+//! - The operator's view ([`quality`]): `offer_quality`, `quality_state`, `link_checks`,
+//!   `quality_snapshots`, `population`, `operator_sessions`.
 //!
 //! Architecture invariants:
 //! - **A page is stored with its checkpoint.** [`HubStore::store_page`] writes a page's items
@@ -23,6 +25,7 @@
 //!   because numbers are unique the feed's `(modified, id)` order is the order of `modified`.
 
 mod postgres;
+pub mod quality;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -418,7 +421,7 @@ pub fn harvest_lock_key(node_id: &str) -> i64 {
 
 /// The hub's storage.
 #[async_trait]
-pub trait HubStore: Send + Sync + 'static {
+pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
 

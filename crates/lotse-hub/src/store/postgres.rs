@@ -7,6 +7,8 @@
 //! releases its locks, so change numbers become visible in commit order. Bulk writes use
 //! `UNNEST` over arrays, one statement per 5,000 rows.
 
+mod quality;
+
 use std::collections::HashMap;
 use std::str::FromStr;
 

@@ -12,6 +12,8 @@
 //! example `lotse hub node add` in a second process) got there first; it waits up to the busy
 //! timeout instead. Reads use a separate pool and never block writes.
 
+mod quality;
+
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;

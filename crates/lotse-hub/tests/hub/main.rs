@@ -7,5 +7,6 @@ mod common;
 mod e2e_nodes;
 mod harvest;
 mod openapi;
+mod quality;
 mod search;
 mod store_suite;

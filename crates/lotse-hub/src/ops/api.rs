@@ -1,0 +1,613 @@
+//! The operator's API for the quality view, as JSON and as CSV downloads.
+//!
+//! | path | who |
+//! |---|---|
+//! | `GET /api/v1/admin/quality/nodes` (`.csv`) | operator |
+//! | `GET /api/v1/admin/quality/nodes/{node_id}/offers` (`.csv`) | operator, or the node's steward (its hub token) |
+//! | `GET /api/v1/admin/quality/offers/{node_id}/{id}` | operator, or the node's steward |
+//! | `GET /api/v1/admin/quality/trend`, `/coverage` (`.csv`), `/checks` | operator |
+//! | `PUT /api/v1/admin/quality/population` (CSV `ags,population`) | operator |
+//! | `POST /api/v1/admin/quality/jobs/{job}` (`rescore`, `sweep`, `snapshot`, `link_check`, `health`) | operator |
+//!
+//! A steward's token opens its own node's findings only; another node's answer 403.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use lotse_http::Problem;
+use lotse_http::problem::ProblemDetails;
+use lotse_http::query::Query;
+use lotse_standard::date::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::checks::{CHECKS, Group, QualityFinding};
+use super::health::{self, HealthReason, HealthState, NodeHealth};
+use super::snapshot::{self, Coverage, CoverageRow, PopulationSource, TrendPoint};
+use crate::api::{ApiResult, AppState};
+use crate::store::quality::{QualityRow, SnapshotScope};
+
+/// The routes of this module (merged into the hub's router).
+pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/quality/nodes", get(nodes))
+        .route("/api/v1/admin/quality/nodes.csv", get(nodes_csv))
+        .route("/api/v1/admin/quality/nodes/{node_id}/offers", get(node_offers))
+        .route("/api/v1/admin/quality/nodes/{node_id}/offers.csv", get(node_offers_csv))
+        .route("/api/v1/admin/quality/offers/{node_id}/{*id}", get(offer))
+        .route("/api/v1/admin/quality/trend", get(trend))
+        .route("/api/v1/admin/quality/coverage", get(coverage))
+        .route("/api/v1/admin/quality/coverage.csv", get(coverage_csv))
+        .route("/api/v1/admin/quality/checks", get(checks))
+        .route("/api/v1/admin/quality/population", put(population))
+        .route("/api/v1/admin/quality/jobs/{job}", post(run_job))
+        .merge(super::pages::router(public_url))
+}
+
+/// The OpenAPI paths of this module.
+#[derive(OpenApi)]
+#[openapi(
+    paths(nodes, nodes_csv, node_offers, node_offers_csv, offer, trend, coverage, coverage_csv, checks, population, run_job),
+    components(schemas(HealthState, HealthReason, Group, PopulationSource, CoverageRow)),
+    tags((name = "quality", description = "Betrieb: Datenqualität, Knotenzustand, Abdeckung / operation: data quality, node health, coverage"))
+)]
+pub(crate) struct QualityDoc;
+
+/// An operator with a token or, for reading only, with the session of the operator pages
+/// (so that the pages can link to the CSV downloads). Requests that change data take the
+/// token only, since a cookie would be sent along by a forged cross-site request as well.
+async fn operator_read(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    if super::pages::session_operator(state, headers).await.is_some() {
+        return Ok(());
+    }
+    crate::api::operator(state, headers).await.map(|_| ())
+}
+
+/// Who asks: the operator, or the steward of one node.
+async fn operator_or_steward(state: &AppState, headers: &HeaderMap, node_id: &str) -> ApiResult<()> {
+    if operator_read(state, headers).await.is_ok() {
+        return Ok(());
+    }
+    crate::api::node(state, headers, node_id).await.map(|_| ())
+}
+
+/// One offer's score and findings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferQuality {
+    pub node_id: String,
+    pub id: String,
+    /// 0 to 100.
+    pub score: i64,
+    /// The checks the offer failed, with the points each cost.
+    pub findings: Vec<QualityFinding>,
+    /// Warnings of the hub's validator.
+    pub warnings: i64,
+    /// Past `valid_until` or the schedule's end, or defunct: hidden from search by default.
+    pub expired: bool,
+    /// `verified_at` missing or more than a year ago.
+    pub unverified: bool,
+    pub offer_type: String,
+    pub life_phases: Vec<String>,
+    /// AGS of the municipalities the offer is in.
+    pub municipalities: Vec<String>,
+    /// When the score was computed (Unix seconds).
+    pub computed_at: i64,
+}
+
+fn split(s: &str, sep: char) -> Vec<String> {
+    s.split(sep).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+}
+
+impl From<QualityRow> for OfferQuality {
+    fn from(r: QualityRow) -> Self {
+        OfferQuality {
+            findings: serde_json::from_str(&r.findings).unwrap_or_default(),
+            life_phases: split(&r.life_phases, ','),
+            municipalities: split(&r.ags, ','),
+            node_id: r.node_id,
+            id: r.id,
+            score: r.score,
+            warnings: r.warnings,
+            expired: r.expired,
+            unverified: r.unverified,
+            offer_type: r.offer_type,
+            computed_at: r.computed_at,
+        }
+    }
+}
+
+/// A page of one node's scores.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferQualityPage {
+    pub items: Vec<OfferQuality>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<String>,
+}
+
+/// Paging of a node's scores.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_after` of the previous page (an offer id).
+    pub after: Option<String>,
+    /// Entries per page, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// Every node with its health state, the reasons for it and its figures.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/nodes",
+    tag = "quality",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The nodes, ordered by id", body = Vec<NodeHealth>),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn nodes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<NodeHealth>>> {
+    operator_read(&state, &headers).await?;
+    Ok(Json(health::all(&state.hub).await?))
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The nodes' health as CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/nodes.csv",
+    tag = "quality",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One row per node", content_type = "text/csv"),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    operator_read(&state, &headers).await?;
+    let nodes = health::all(&state.hub).await?;
+    let body = super::csv::document(
+        &[
+            "node_id",
+            "name",
+            "state",
+            "reasons",
+            "last_success_at",
+            "lag_seconds",
+            "consecutive_failures",
+            "last_error",
+            "standard_version",
+            "offers",
+            "quarantined",
+            "warnings_share",
+            "mean_score",
+            "expired",
+            "unverified",
+        ],
+        nodes.into_iter().map(|n| {
+            vec![
+                n.node_id,
+                n.name,
+                n.state.as_str().to_owned(),
+                n.reasons.iter().map(|r| r.code).collect::<Vec<_>>().join(" "),
+                opt(n.last_success_at.map(crate::rfc3339)),
+                n.lag_seconds.to_string(),
+                n.consecutive_failures.to_string(),
+                opt(n.last_error),
+                opt(n.standard_version),
+                n.offers.to_string(),
+                n.quarantined.to_string(),
+                format!("{:.3}", n.warnings_share),
+                opt(n.mean_score.map(|m| format!("{m:.1}"))),
+                n.expired.to_string(),
+                n.unverified.to_string(),
+            ]
+        }),
+    );
+    Ok(csv_response("lotse-knoten.csv", body))
+}
+
+/// A page of one node's offers with their scores and findings, by id.
+pub async fn node_page(
+    hub: &crate::Hub,
+    node_id: &str,
+    after: Option<&str>,
+    limit: Option<u32>,
+) -> Result<OfferQualityPage, crate::HubError> {
+    let limit = limit.unwrap_or(100).clamp(1, 1000);
+    let rows = hub.store().list_quality(Some(node_id), after.map(|a| (node_id, a)), limit).await?;
+    let next_after = if rows.len() == limit as usize { rows.last().map(|r| r.id.clone()) } else { None };
+    Ok(OfferQualityPage { items: rows.into_iter().map(OfferQuality::from).collect(), next_after })
+}
+
+/// One node's offers with their scores and findings.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/nodes/{node_id}/offers",
+    tag = "quality",
+    params(("node_id" = String, Path, description = "The node's id"), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of scores, ordered by offer id", body = OfferQualityPage),
+        (status = 401, description = "No valid operator or node token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token of another node", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn node_offers(
+    State(state): State<AppState>,
+    Path(node_id): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Json<OfferQualityPage>> {
+    operator_or_steward(&state, &headers, &node_id).await?;
+    Ok(Json(node_page(&state.hub, &node_id, q.after.as_deref(), q.limit).await?))
+}
+
+/// One node's offers with their scores and findings as CSV (one row per finding; offers
+/// without findings have one row with empty finding columns).
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/nodes/{node_id}/offers.csv",
+    tag = "quality",
+    params(("node_id" = String, Path, description = "The node's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every offer of the node", content_type = "text/csv"),
+        (status = 401, description = "No valid operator or node token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token of another node", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn node_offers_csv(
+    State(state): State<AppState>,
+    Path(node_id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    operator_or_steward(&state, &headers, &node_id).await?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = state
+            .hub
+            .store()
+            .list_quality(Some(&node_id), after.as_deref().map(|a| (node_id.as_str(), a)), 1000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for r in page {
+            let q = OfferQuality::from(r);
+            let base = [
+                q.id.clone(),
+                q.score.to_string(),
+                q.expired.to_string(),
+                q.unverified.to_string(),
+                q.offer_type.clone(),
+            ];
+            if q.findings.is_empty() {
+                rows.push(base.iter().cloned().chain(std::iter::repeat_n(String::new(), 5)).collect());
+            }
+            for f in &q.findings {
+                rows.push(
+                    base.iter()
+                        .cloned()
+                        .chain([
+                            f.code.clone(),
+                            f.lost.to_string(),
+                            f.pointer.clone(),
+                            f.fix.de.clone(),
+                            f.fix.en.clone(),
+                        ])
+                        .collect(),
+                );
+            }
+        }
+    }
+    let body = super::csv::document(
+        &[
+            "id",
+            "score",
+            "expired",
+            "unverified",
+            "offer_type",
+            "check",
+            "lost",
+            "pointer",
+            "fix_de",
+            "fix_en",
+        ],
+        rows,
+    );
+    Ok(csv_response(&format!("lotse-{node_id}-qualitaet.csv"), body))
+}
+
+/// One offer's score and findings.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/offers/{node_id}/{id}",
+    tag = "quality",
+    params(
+        ("node_id" = String, Path, description = "The node's id"),
+        ("id" = String, Path, description = "The offer's id at the node"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Score and findings", body = OfferQuality),
+        (status = 401, description = "No valid operator or node token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The token of another node", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No score for this offer (unknown, deleted or not scored yet)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn offer(
+    State(state): State<AppState>,
+    Path((node_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Json<OfferQuality>> {
+    operator_or_steward(&state, &headers, &node_id).await?;
+    let row = state.hub.store().get_quality(&node_id, &id).await?.ok_or_else(|| {
+        Problem::not_found(
+            &format!("Die Bewertung von „{node_id}/{id}“"),
+            &format!("The score of \"{node_id}/{id}\""),
+        )
+    })?;
+    Ok(Json(OfferQuality::from(row)))
+}
+
+/// Which trend.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    /// `node` (default) or `municipality`.
+    pub scope: Option<SnapshotScope>,
+    /// A node id or an AGS; without it, the whole region.
+    pub key: Option<String>,
+    /// Days up to today, 1 to 3660 (default 90).
+    pub days: Option<u32>,
+}
+
+/// The daily figures of the last days, of one node, one municipality or the region.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/trend",
+    tag = "quality",
+    params(TrendQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One point per day with a snapshot", body = Vec<TrendPoint>),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn trend(
+    State(state): State<AppState>,
+    Query(q): Query<TrendQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<TrendPoint>>> {
+    operator_read(&state, &headers).await?;
+    let days = q.days.unwrap_or(90).clamp(1, 3660);
+    let scope = q.scope.unwrap_or(SnapshotScope::Node);
+    Ok(Json(snapshot::trend(&state.hub, scope, q.key.as_deref(), days, Date::today_utc()).await?))
+}
+
+/// Which offers the coverage counts.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageQuery {
+    /// Count only offers of this type (`selected`).
+    pub offer_type: Option<String>,
+}
+
+fn check_offer_type(t: Option<&str>) -> ApiResult<()> {
+    match t {
+        Some(t) if !lotse_standard::vocab::vocabularies().offer_types.contains(t) => {
+            Err(Problem::bad_request(
+                format!("Unbekannte Angebotsart „{t}“."),
+                format!("Unknown offer type \"{t}\"."),
+            )
+            .with_extension("field", serde_json::Value::from("offer_type"))
+            .into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Offers per municipality by offer type and life phase, per 10,000 inhabitants where the
+/// population is known.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/coverage",
+    tag = "quality",
+    params(CoverageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One row per municipality of the region", body = Coverage),
+        (status = 400, description = "Unknown offer type", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn coverage(
+    State(state): State<AppState>,
+    Query(q): Query<CoverageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Coverage>> {
+    operator_read(&state, &headers).await?;
+    check_offer_type(q.offer_type.as_deref())?;
+    Ok(Json(snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?))
+}
+
+/// The coverage as CSV: one row per municipality, a column per offer type and life phase.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/coverage.csv",
+    tag = "quality",
+    params(CoverageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One row per municipality", content_type = "text/csv"),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn coverage_csv(
+    State(state): State<AppState>,
+    Query(q): Query<CoverageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    operator_read(&state, &headers).await?;
+    check_offer_type(q.offer_type.as_deref())?;
+    let c = snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?;
+    let vocab = lotse_standard::vocab::vocabularies();
+    let types: Vec<&str> = vocab.offer_types.codes().collect();
+    let phases: Vec<&str> = vocab.life_phases.codes().collect();
+    let mut header: Vec<String> =
+        ["ags", "name", "population", "offers", "offers_per_10k", "selected", "selected_per_10k"]
+            .map(String::from)
+            .into();
+    header.extend(types.iter().map(|t| format!("type:{t}")));
+    header.extend(phases.iter().map(|p| format!("phase:{p}")));
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows = c.rows.iter().map(|r| {
+        let mut v = vec![
+            r.ags.clone(),
+            r.name.clone(),
+            opt(r.population),
+            r.offers.to_string(),
+            opt(r.offers_per_10k.map(|x| format!("{x:.2}"))),
+            r.selected.to_string(),
+            opt(r.selected_per_10k.map(|x| format!("{x:.2}"))),
+        ];
+        v.extend(types.iter().map(|t| r.by_type.get(*t).copied().unwrap_or(0).to_string()));
+        v.extend(phases.iter().map(|p| r.by_phase.get(*p).copied().unwrap_or(0).to_string()));
+        v
+    });
+    Ok(csv_response("lotse-abdeckung.csv", super::csv::document(&header_refs, rows)))
+}
+
+/// A documented check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckView {
+    pub code: &'static str,
+    pub group: Group,
+    pub weight: u32,
+    pub de: &'static str,
+    pub en: &'static str,
+    pub fix_de: &'static str,
+    pub fix_en: &'static str,
+}
+
+/// Every quality check with its weight and how a steward fixes it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/quality/checks",
+    tag = "quality",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The checks; the weights add up to 100", body = Vec<CheckView>))
+)]
+pub(crate) async fn checks() -> Json<Vec<CheckView>> {
+    Json(
+        CHECKS
+            .iter()
+            .map(|c| CheckView {
+                code: c.code,
+                group: c.group,
+                weight: c.weight,
+                de: c.de,
+                en: c.en,
+                fix_de: c.fix_de,
+                fix_en: c.fix_en,
+            })
+            .collect(),
+    )
+}
+
+/// The answer to a population upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PopulationStored {
+    /// Municipalities with a figure now.
+    pub stored: usize,
+}
+
+/// Replaces the operator's population figures with a CSV of `ags,population` lines (a header
+/// line is allowed). The whole file is refused at its first bad line.
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/quality/population",
+    tag = "quality",
+    request_body(content = String, content_type = "text/csv", description = "ags,population"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Stored", body = PopulationStored),
+        (status = 400, description = "A bad line; nothing was stored", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn population(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<Json<PopulationStored>> {
+    crate::api::operator(&state, &headers).await?;
+    let stored = store_population(&state.hub, &body).await?;
+    Ok(Json(PopulationStored { stored }))
+}
+
+/// Parses and stores a population CSV; a bad line is a 400 problem naming it.
+pub(crate) async fn store_population(hub: &crate::Hub, body: &str) -> ApiResult<usize> {
+    let figures = super::csv::parse_population(body).map_err(|e| {
+        Problem::bad_request(format!("Zeile {}: {}", e.line, e.de), format!("Line {}: {}", e.line, e.en))
+            .with_extension("line", serde_json::Value::from(e.line))
+    })?;
+    hub.store().replace_population(&figures, crate::unix_now()).await?;
+    Ok(figures.len())
+}
+
+/// Runs one of the operator's jobs now and answers with its report.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/quality/jobs/{job}",
+    tag = "quality",
+    params(("job" = String, Path, description = "`rescore`, `sweep`, `snapshot`, `link_check` or `health`")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job's report", body = Object),
+        (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such job", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn run_job(
+    State(state): State<AppState>,
+    Path(job): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<serde_json::Value>> {
+    crate::api::operator(&state, &headers).await?;
+    let hub = &state.hub;
+    let today = Date::today_utc();
+    let json = |v: Result<serde_json::Value, serde_json::Error>| v.unwrap_or(serde_json::Value::Null);
+    let report = match job.as_str() {
+        "rescore" => json(serde_json::to_value(super::score::rescore_all(hub, today).await?)),
+        "sweep" => json(serde_json::to_value(super::sweep::run_once(hub, today).await?)),
+        "snapshot" => json(serde_json::to_value(super::snapshot::run_once(hub, today).await?)),
+        "link_check" => json(serde_json::to_value(super::links::run_once(hub, today).await?)),
+        "health" => json(serde_json::to_value(super::health::run_once(hub).await?)),
+        _ => {
+            return Err(
+                Problem::not_found(&format!("Der Auftrag „{job}“"), &format!("The job \"{job}\"")).into()
+            );
+        }
+    };
+    Ok(Json(report))
+}

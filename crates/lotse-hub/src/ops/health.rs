@@ -1,0 +1,400 @@
+//! Node health: per node the figures an operator needs to see that it is behind or broken,
+//! and a state — `ok`, `warn` or `error` — by the rules below (also in `docs/quality.md`).
+//!
+//! | state | rule (any one suffices) |
+//! |---|---|
+//! | error | the node is stopped (its feed answered 404/410) |
+//! | error | never harvested successfully, registered longer than `health_error_after_secs` ago |
+//! | error | last successful harvest longer than `health_error_after_secs` ago (default 1 hour) |
+//! | error | `health_error_failures` or more harvests failed in a row (default 5) |
+//! | warn | last successful harvest longer than `health_warn_after_secs` ago (default 15 minutes) |
+//! | warn | the last harvest failed |
+//! | warn | the node reports an older version of the standard |
+//! | warn | more than `health_warn_quarantine_share` of its items are quarantined (default 5 %) |
+//! | warn | more than `health_warn_warnings_share` of its offers have validator warnings (default 25 %) |
+//! | warn | the mean score of its offers is below `health_warn_mean_score` (default 60) |
+//!
+//! Otherwise the node is `ok`. The rules are checked in this order and every one that holds is
+//! listed as a reason, so the operator sees all of them at once.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::checks::Text;
+use crate::config::HubConfig;
+use crate::store::quality::QualityAggregate;
+use crate::store::{NodeCounts, NodeInfo, NodeState};
+
+/// A node's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthState {
+    Ok,
+    Warn,
+    Error,
+}
+
+impl HealthState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthState::Ok => "ok",
+            HealthState::Warn => "warn",
+            HealthState::Error => "error",
+        }
+    }
+}
+
+/// The thresholds of the rules, from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HealthRules {
+    pub warn_after_secs: i64,
+    pub error_after_secs: i64,
+    pub error_failures: i64,
+    pub warn_quarantine_share: f64,
+    pub warn_warnings_share: f64,
+    pub warn_mean_score: f64,
+}
+
+impl HealthRules {
+    pub fn from_config(c: &HubConfig) -> Self {
+        HealthRules {
+            warn_after_secs: i64::try_from(c.health_warn_after_secs).unwrap_or(i64::MAX),
+            error_after_secs: i64::try_from(c.health_error_after_secs).unwrap_or(i64::MAX),
+            error_failures: i64::from(c.health_error_failures),
+            warn_quarantine_share: c.health_warn_quarantine_share,
+            warn_warnings_share: c.health_warn_warnings_share,
+            warn_mean_score: c.health_warn_mean_score,
+        }
+    }
+}
+
+/// One rule that holds for a node.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HealthReason {
+    /// Stable code of the rule.
+    pub code: &'static str,
+    pub state: HealthState,
+    pub message: Text,
+}
+
+/// A node's health: figures, state and the reasons for it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct NodeHealth {
+    pub node_id: String,
+    pub name: String,
+    pub state: HealthState,
+    pub reasons: Vec<HealthReason>,
+    /// Unix seconds of the last successful harvest.
+    pub last_success_at: Option<i64>,
+    /// Seconds since the last successful harvest (since registration when there was none).
+    pub lag_seconds: i64,
+    /// The node's change number of the last stored item (the checkpoint).
+    pub checkpoint_modified: Option<i64>,
+    /// Harvests that failed in a row.
+    pub consecutive_failures: i64,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
+    pub standard_version: Option<String>,
+    pub standard_outdated: bool,
+    /// Live offers held by the hub.
+    pub offers: i64,
+    pub quarantined: i64,
+    /// Share (0–1) of offers with validator warnings.
+    pub warnings_share: f64,
+    pub mean_score: Option<f64>,
+    pub expired: i64,
+    pub unverified: i64,
+}
+
+fn reason(code: &'static str, state: HealthState, de: String, en: String) -> HealthReason {
+    HealthReason { code, state, message: Text { de, en } }
+}
+
+fn minutes(secs: i64) -> i64 {
+    secs / 60
+}
+
+/// Judges one node by the rules of the module documentation.
+pub fn judge(
+    node: &NodeInfo,
+    counts: NodeCounts,
+    quality: QualityAggregate,
+    now: i64,
+    rules: &HealthRules,
+) -> NodeHealth {
+    use HealthState::{Error, Warn};
+    let mut reasons = Vec::new();
+    let since = now - node.last_success_at.unwrap_or(node.created_at);
+    if node.state == NodeState::Stopped {
+        reasons.push(reason(
+            "stopped",
+            Error,
+            format!("Knoten angehalten: {}", node.state_reason.as_deref().unwrap_or("–")),
+            format!("Node stopped: {}", node.state_reason.as_deref().unwrap_or("–")),
+        ));
+    }
+    if node.last_success_at.is_none() && since > rules.error_after_secs {
+        reasons.push(reason(
+            "never_harvested",
+            Error,
+            format!("Seit der Registrierung vor {} Minuten nie erfolgreich gesammelt.", minutes(since)),
+            format!("Never harvested successfully since registration {} minutes ago.", minutes(since)),
+        ));
+    } else if node.last_success_at.is_some() && since > rules.error_after_secs {
+        reasons.push(reason(
+            "harvest_overdue",
+            Error,
+            format!("Letzte erfolgreiche Sammlung vor {} Minuten.", minutes(since)),
+            format!("Last successful harvest {} minutes ago.", minutes(since)),
+        ));
+    } else if node.last_success_at.is_some() && since > rules.warn_after_secs {
+        reasons.push(reason(
+            "harvest_late",
+            Warn,
+            format!("Letzte erfolgreiche Sammlung vor {} Minuten.", minutes(since)),
+            format!("Last successful harvest {} minutes ago.", minutes(since)),
+        ));
+    }
+    if node.consecutive_failures >= rules.error_failures {
+        reasons.push(reason(
+            "failing",
+            Error,
+            format!("{} Sammlungen in Folge fehlgeschlagen.", node.consecutive_failures),
+            format!("{} harvests in a row failed.", node.consecutive_failures),
+        ));
+    } else if node.consecutive_failures > 0 {
+        reasons.push(reason(
+            "last_harvest_failed",
+            Warn,
+            format!("Letzte Sammlung fehlgeschlagen: {}", node.last_error.as_deref().unwrap_or("–")),
+            format!("Last harvest failed: {}", node.last_error.as_deref().unwrap_or("–")),
+        ));
+    }
+    let outdated = crate::api::outdated(node.standard_version.as_deref());
+    if outdated {
+        let v = node.standard_version.as_deref().unwrap_or("–");
+        reasons.push(reason(
+            "standard_outdated",
+            Warn,
+            format!(
+                "Der Knoten meldet Standard {v}, der Hub prüft mit {}.",
+                lotse_standard::STANDARD_VERSION
+            ),
+            format!(
+                "The node reports standard {v}, the hub checks with {}.",
+                lotse_standard::STANDARD_VERSION
+            ),
+        ));
+    }
+    let items = counts.offers + counts.quarantined;
+    if items > 0 && counts.quarantined as f64 / items as f64 > rules.warn_quarantine_share {
+        reasons.push(reason(
+            "quarantine_share",
+            Warn,
+            format!("{} von {items} Elementen in Quarantäne.", counts.quarantined),
+            format!("{} of {items} items quarantined.", counts.quarantined),
+        ));
+    }
+    let warnings_share =
+        if quality.offers > 0 { quality.with_warnings as f64 / quality.offers as f64 } else { 0.0 };
+    if warnings_share > rules.warn_warnings_share {
+        reasons.push(reason(
+            "warnings_share",
+            Warn,
+            format!("{:.0} % der Angebote mit Warnungen.", warnings_share * 100.0),
+            format!("{:.0} % of offers with warnings.", warnings_share * 100.0),
+        ));
+    }
+    if let Some(mean) = quality.mean_score
+        && mean < rules.warn_mean_score
+    {
+        reasons.push(reason(
+            "low_mean_score",
+            Warn,
+            format!("Mittlere Bewertung {mean:.0} (unter {:.0}).", rules.warn_mean_score),
+            format!("Mean score {mean:.0} (below {:.0}).", rules.warn_mean_score),
+        ));
+    }
+    let state = reasons.iter().map(|r| r.state).max().unwrap_or(HealthState::Ok);
+    NodeHealth {
+        node_id: node.id.clone(),
+        name: node.name.clone(),
+        state,
+        reasons,
+        last_success_at: node.last_success_at,
+        lag_seconds: since.max(0),
+        checkpoint_modified: node.checkpoint.as_ref().map(|c| c.modified),
+        consecutive_failures: node.consecutive_failures,
+        last_error: node.last_error.clone(),
+        last_error_at: node.last_error_at,
+        standard_version: node.standard_version.clone(),
+        standard_outdated: outdated,
+        offers: counts.offers,
+        quarantined: counts.quarantined,
+        warnings_share,
+        mean_score: quality.mean_score,
+        expired: quality.expired,
+        unverified: quality.unverified,
+    }
+}
+
+/// The health of every node, ordered by id.
+pub async fn all(hub: &crate::hub::Hub) -> Result<Vec<NodeHealth>, crate::error::HubError> {
+    let store = hub.store();
+    let nodes = store.list_nodes().await?;
+    let mut counts = store.node_counts().await?;
+    let mut quality = store.quality_by_node().await?;
+    let rules = HealthRules::from_config(hub.config());
+    let now = crate::unix_now();
+    Ok(nodes
+        .iter()
+        .map(|n| {
+            judge(
+                n,
+                counts.remove(&n.id).unwrap_or_default(),
+                quality.remove(&n.id).unwrap_or_default(),
+                now,
+                &rules,
+            )
+        })
+        .collect())
+}
+
+/// The health job once: judges every node and updates the node metrics.
+pub async fn run_once(hub: &crate::hub::Hub) -> Result<Vec<NodeHealth>, crate::error::HubError> {
+    let started = std::time::Instant::now();
+    let result = all(hub).await;
+    if let Ok(nodes) = &result {
+        super::metrics::record_health(hub, nodes);
+    }
+    super::metrics::job_finished(hub, "health", started, result.is_ok());
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Checkpoint;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn rules() -> HealthRules {
+        HealthRules::from_config(&HubConfig::default())
+    }
+
+    fn node() -> NodeInfo {
+        NodeInfo {
+            id: "essen".into(),
+            name: "Stadt Essen".into(),
+            feed_url: "https://essen.example.org/feed/offers".into(),
+            jurisdiction: vec!["05113000".into()],
+            state: NodeState::Active,
+            state_reason: None,
+            checkpoint: Some(Checkpoint { modified: 42, id: "a".into() }),
+            standard_version: Some(lotse_standard::STANDARD_VERSION.into()),
+            created_at: NOW - 86_400,
+            updated_at: NOW - 86_400,
+            last_harvest_at: Some(NOW - 60),
+            last_success_at: Some(NOW - 60),
+            last_error: None,
+            last_error_at: None,
+            consecutive_failures: 0,
+            items_harvested: 100,
+        }
+    }
+
+    fn good_quality() -> QualityAggregate {
+        QualityAggregate { offers: 100, mean_score: Some(85.0), with_warnings: 5, expired: 1, unverified: 2 }
+    }
+
+    fn counts() -> NodeCounts {
+        NodeCounts { offers: 100, quarantined: 1 }
+    }
+
+    fn codes(h: &NodeHealth) -> Vec<&'static str> {
+        h.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn a_current_node_is_ok_with_its_figures() {
+        let h = judge(&node(), counts(), good_quality(), NOW, &rules());
+        assert_eq!(h.state, HealthState::Ok, "{:?}", h.reasons);
+        assert_eq!((h.lag_seconds, h.checkpoint_modified, h.offers, h.quarantined), (60, Some(42), 100, 1));
+        assert!((h.warnings_share - 0.05).abs() < 1e-9);
+        assert_eq!((h.expired, h.unverified, h.mean_score), (1, 2, Some(85.0)));
+    }
+
+    #[test]
+    fn each_warn_rule() {
+        let r = rules();
+        let cases: Vec<(&str, NodeInfo, NodeCounts, QualityAggregate)> = vec![
+            (
+                "harvest_late",
+                NodeInfo { last_success_at: Some(NOW - 901), ..node() },
+                counts(),
+                good_quality(),
+            ),
+            (
+                "last_harvest_failed",
+                NodeInfo { consecutive_failures: 1, last_error: Some("HTTP 500".into()), ..node() },
+                counts(),
+                good_quality(),
+            ),
+            (
+                "standard_outdated",
+                NodeInfo { standard_version: Some("0.1.0".into()), ..node() },
+                counts(),
+                good_quality(),
+            ),
+            ("quarantine_share", node(), NodeCounts { offers: 90, quarantined: 10 }, good_quality()),
+            ("warnings_share", node(), counts(), QualityAggregate { with_warnings: 26, ..good_quality() }),
+            (
+                "low_mean_score",
+                node(),
+                counts(),
+                QualityAggregate { mean_score: Some(59.9), ..good_quality() },
+            ),
+        ];
+        for (code, n, c, q) in cases {
+            let h = judge(&n, c, q, NOW, &r);
+            assert_eq!(h.state, HealthState::Warn, "{code}");
+            assert_eq!(codes(&h), [code]);
+        }
+        // Just below each threshold stays ok.
+        let h = judge(
+            &NodeInfo { last_success_at: Some(NOW - 900), ..node() },
+            NodeCounts { offers: 95, quarantined: 5 },
+            QualityAggregate { with_warnings: 25, mean_score: Some(60.0), ..good_quality() },
+            NOW,
+            &r,
+        );
+        assert_eq!(h.state, HealthState::Ok, "{:?}", h.reasons);
+    }
+
+    #[test]
+    fn each_error_rule_and_the_worst_state_wins() {
+        let r = rules();
+        let cases: Vec<(&str, NodeInfo)> = vec![
+            ("stopped", NodeInfo { state: NodeState::Stopped, state_reason: Some("410".into()), ..node() }),
+            ("never_harvested", NodeInfo { last_success_at: None, created_at: NOW - 3601, ..node() }),
+            ("harvest_overdue", NodeInfo { last_success_at: Some(NOW - 3601), ..node() }),
+            ("failing", NodeInfo { consecutive_failures: 5, ..node() }),
+        ];
+        for (code, n) in cases {
+            let h = judge(&n, counts(), good_quality(), NOW, &r);
+            assert_eq!(h.state, HealthState::Error, "{code}");
+            assert_eq!(codes(&h), [code]);
+        }
+        // A new node that was never harvested is not an error yet.
+        let fresh = NodeInfo { last_success_at: None, created_at: NOW - 60, ..node() };
+        assert_eq!(
+            judge(&fresh, NodeCounts::default(), QualityAggregate::default(), NOW, &r).state,
+            HealthState::Ok
+        );
+        // Several rules: all listed, the worst decides.
+        let bad = NodeInfo { consecutive_failures: 2, last_success_at: Some(NOW - 7200), ..node() };
+        let h = judge(&bad, counts(), QualityAggregate { mean_score: Some(10.0), ..good_quality() }, NOW, &r);
+        assert_eq!(h.state, HealthState::Error);
+        assert_eq!(codes(&h), ["harvest_overdue", "last_harvest_failed", "low_mean_score"]);
+    }
+}

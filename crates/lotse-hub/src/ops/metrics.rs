@@ -1,0 +1,48 @@
+//! Updates of the operator's Prometheus metrics (defined in [`crate::metrics`]).
+
+use std::time::Instant;
+
+use super::health::{HealthState, NodeHealth};
+use crate::hub::Hub;
+
+/// The labels of the score bands, index 0 = 0–9 … 9 = 90–100.
+pub const BANDS: [&str; 10] =
+    ["0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90-100"];
+
+/// Sets the score distribution and the expired and unverified totals from the store.
+pub async fn record_scores(hub: &Hub) {
+    let m = hub.metrics();
+    match hub.store().score_bands().await {
+        Ok(bands) => {
+            for (label, n) in BANDS.iter().zip(bands) {
+                m.score_bands.set(&[label], n as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "score distribution not read"),
+    }
+    if let Ok(per_node) = hub.store().quality_by_node().await {
+        m.offers_expired.set(&[], per_node.values().map(|a| a.expired).sum::<i64>() as f64);
+        m.offers_unverified.set(&[], per_node.values().map(|a| a.unverified).sum::<i64>() as f64);
+    }
+}
+
+/// Records a job's duration and, when it succeeded, the time of its success.
+pub fn job_finished(hub: &Hub, job: &str, started: Instant, ok: bool) {
+    let m = hub.metrics();
+    m.job_duration.observe(&[job], started.elapsed().as_secs_f64());
+    if ok {
+        m.job_last_success.set(&[job], crate::unix_now() as f64);
+    }
+}
+
+/// Sets each node's lag and health state.
+pub fn record_health(hub: &Hub, nodes: &[NodeHealth]) {
+    let m = hub.metrics();
+    for n in nodes {
+        m.node_lag.set(&[&n.node_id], n.lag_seconds as f64);
+        for state in [HealthState::Ok, HealthState::Warn, HealthState::Error] {
+            let on = if n.state == state { 1.0 } else { 0.0 };
+            m.node_health.set(&[&n.node_id, state.as_str()], on);
+        }
+    }
+}
