@@ -123,7 +123,7 @@ test('a steward uploads, fixes a bad row, confirms and sees the offer on the hub
     assert.ok(await onHub(info.hub_url, title, goodId, node.id), 'the good offer is found on the hub');
 
     // The import log lists it.
-    await page.getByRole('link', { name: 'Importprotokoll' }).click();
+    await page.getByRole('link', { name: 'Importprotokoll', exact: true }).click();
     await page.waitForURL(/\/importe$/);
     await checkA11y(page, 'steward import log');
     await screenshots(page, 'steward-imports');
@@ -151,7 +151,7 @@ test('a steward uploads, fixes a bad row, confirms and sees the offer on the hub
     await page.goto(`${node.url}/angebote?lang=en`);
     await page.getByRole('heading', { name: 'Offers' }).waitFor();
     await checkA11y(page, 'steward offers, English');
-    watcher?.check?.();
+    watcher.assertClean();
   } finally {
     await browser.close();
   }
