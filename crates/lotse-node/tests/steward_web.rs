@@ -178,6 +178,12 @@ async fn login_with_token_and_password_wrong_password_and_logout() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let r = b.login_password("anna", "ein-langes-passwort").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Logging in again replaces the session: the first cookie stops working.
+        let first = b.cookies.get("lotse_session").cloned().unwrap();
+        assert_eq!(b.login_password("anna", "ein-langes-passwort").await.status, StatusCode::SEE_OTHER);
+        let mut stale = Browser::new(n.node.url());
+        stale.cookies.insert("lotse_session".into(), first);
+        assert_eq!(stale.get("/angebote").await.status, StatusCode::SEE_OTHER);
         let list = b.get("/angebote?lang=en").await;
         assert_eq!(list.status, 200);
         assert!(list.body.contains("anna"));

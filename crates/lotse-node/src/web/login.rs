@@ -196,6 +196,12 @@ pub async fn login(
         };
         return fail(StatusCode::UNAUTHORIZED, de, en);
     };
+    // A session the browser still holds is ended, so that logging in always starts afresh.
+    if let Some(previous) = session::cookie_hash(&headers)
+        && let Err(e) = state.store.delete_session(&previous).await
+    {
+        return page::internal(lang, &e);
+    }
     let cookie = match session::open(&state, &headers, owner, &name).await {
         Ok(c) => c,
         Err(e) => return page::internal(lang, &e),
