@@ -81,6 +81,16 @@ test('a steward uploads, fixes a bad row, confirms and sees the offer on the hub
     await page.goto(`${node.url}/anmelden`);
     await checkA11y(page, 'steward login');
     await screenshots(page, 'steward-login');
+    // A wrong token first: the error is announced and linked to the field.
+    await page.getByLabel('Token', { exact: true }).fill('lotse_falsch');
+    await page.getByRole('button', { name: 'Mit Token anmelden' }).click();
+    await page.getByRole('alert').getByText('Das Token ist nicht gültig.').waitFor();
+    assert.equal(await page.getByLabel('Token', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await checkA11y(page, 'steward login with an error');
+    // The refused login answers 401, which Chromium logs; that one entry is expected.
+    const refused = watcher.problems.filter((p) => p.includes('401'));
+    assert.equal(refused.length, 1, `one refused login: ${watcher.problems.join('; ')}`);
+    watcher.problems.splice(watcher.problems.indexOf(refused[0]), 1);
     await page.getByLabel('Token', { exact: true }).fill(node.steward_token);
     await page.getByRole('button', { name: 'Mit Token anmelden' }).click();
     await page.waitForURL(/\/angebote/);
