@@ -561,3 +561,31 @@ async fn offer_text_is_escaped_and_pages_carry_the_csp() {
     assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
     n.node.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_to_left_texts_get_their_direction() {
+    let n = TestNode::start(TestDb::sqlite(), no_change).await;
+    let mut o = offer("r1", "Integrationskurs");
+    o["title"]["ar"] = json!("دورة الاندماج");
+    o["description"]["fa"] = json!("دوره ادغام برای تازه‌واردان");
+    assert_eq!(n.post_json("/api/v1/offers", &o).await.status(), 200);
+    let mut b = Browser::new(n.node.url());
+    assert_eq!(b.login_token(&n.steward).await.status, StatusCode::SEE_OTHER);
+    let form = b.get("/angebote/r1").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("name=\"/title/ar\" type=\"text\" value=\"دورة الاندماج\" dir=\"rtl\" lang=\"ar\""),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains("name=\"/description/fa\" rows=\"5\" dir=\"rtl\" lang=\"fa\""),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains("name=\"/title/de\" type=\"text\" value=\"Integrationskurs\" dir=\"ltr\" lang=\"de\"")
+    );
+    n.node.shutdown().await.unwrap();
+}
