@@ -1,4 +1,5 @@
-//! `lotse node`: runs an ingest node, migrates its database, manages its tokens.
+//! `lotse node`: runs an ingest node, migrates its database, manages its tokens and the
+//! password accounts of its steward pages.
 
 use std::path::PathBuf;
 
@@ -29,6 +30,35 @@ enum NodeCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Verwaltet Konten mit Passwort für die Datenpflege-Seiten / manages password accounts of
+    /// the steward pages.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Legt ein Konto an; das Passwort wird von der Standardeingabe gelesen / creates an
+    /// account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+    /// Setzt ein neues Passwort (von der Standardeingabe) und beendet die Sitzungen des Kontos /
+    /// sets a new password (from standard input) and ends the account's sessions.
+    Passwd {
+        #[arg(long)]
+        name: String,
+    },
+    /// Entfernt ein Konto und seine Sitzungen / removes an account and its sessions.
+    Remove {
+        #[arg(long)]
+        name: String,
+    },
+    /// Listet die Konten / lists the accounts.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 eprintln!("Datenbank ist aktuell / database is up to date ({})", config.database_kind());
             }
             NodeCommand::Token { command } => token(&config, command).await?,
+            NodeCommand::User { command } => user(&config, command).await?,
         }
         Ok(())
     })
@@ -138,6 +169,57 @@ async fn token(config: &NodeConfig, command: TokenCommand) -> anyhow::Result<()>
                 bail!("kein aktives Token {id} / no active token {id}");
             }
             eprintln!("Token {id} widerrufen / revoked");
+        }
+    }
+    Ok(())
+}
+
+/// Reads a password: the first line of standard input, with a prompt when it is a terminal.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Passwort / password: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn user(config: &NodeConfig, command: UserCommand) -> anyhow::Result<()> {
+    use lotse_node::web::password;
+    let store = open(config).await?;
+    match command {
+        UserCommand::Add { name } => {
+            let pw = read_password()?;
+            let user = password::add_user(&*store, &name, &pw).await?;
+            eprintln!("Konto {} „{}“ angelegt / account created", user.id, user.name);
+        }
+        UserCommand::Passwd { name } => {
+            let pw = read_password()?;
+            if !password::set_password(&*store, &name, &pw).await? {
+                bail!("kein Konto namens „{name}“ / no account named \"{name}\"");
+            }
+            eprintln!("Passwort von „{name}“ geändert, Sitzungen beendet / password changed, sessions ended");
+        }
+        UserCommand::Remove { name } => {
+            if !store.remove_user(&name).await? {
+                bail!("kein Konto namens „{name}“ / no account named \"{name}\"");
+            }
+            eprintln!("Konto „{name}“ entfernt / account removed");
+        }
+        UserCommand::List => {
+            println!("{:>5}  {:<20}  {:<20}  name", "id", "created", "password set");
+            for u in store.list_users().await? {
+                println!(
+                    "{:>5}  {:<20}  {:<20}  {}",
+                    u.id,
+                    lotse_node::api::rfc3339(u.created_at),
+                    lotse_node::api::rfc3339(u.updated_at),
+                    u.name
+                );
+            }
         }
     }
     Ok(())

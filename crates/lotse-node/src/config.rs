@@ -59,6 +59,18 @@ pub struct NodeConfig {
     /// Logs as JSON lines instead of text.
     #[serde(default)]
     pub log_json: bool,
+    /// The name shown in the steward pages' header, e.g. "Stadt Essen"; default the node id.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Hours a steward stays logged in.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+    /// Login attempts per minute, per client address and per account name; 0 disables the limit.
+    #[serde(default = "default_login_attempts")]
+    pub login_attempts_per_minute: u32,
+    /// Minutes an uploaded file waits for the steward's confirmation before it is dropped.
+    #[serde(default = "default_pending_minutes")]
+    pub pending_import_minutes: u32,
 }
 
 fn default_node_id() -> String {
@@ -84,6 +96,15 @@ fn default_body_limit() -> usize {
 }
 fn default_rate_limit() -> u32 {
     600
+}
+fn default_session_hours() -> u32 {
+    8
+}
+fn default_login_attempts() -> u32 {
+    10
+}
+fn default_pending_minutes() -> u32 {
+    60
 }
 fn default_retention() -> u32 {
     30
@@ -111,6 +132,10 @@ impl Default for NodeConfig {
             tombstone_retention_days: default_retention(),
             purge_schedule: default_purge_schedule(),
             log_json: false,
+            display_name: None,
+            session_hours: default_session_hours(),
+            login_attempts_per_minute: default_login_attempts(),
+            pending_import_minutes: default_pending_minutes(),
         }
     }
 }
@@ -144,6 +169,12 @@ impl NodeConfig {
         if !(1..=5000).contains(&self.feed_page_size) {
             return bad("feed_page_size", "expected 1..=5000");
         }
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            return bad("session_hours", "expected 1..=720");
+        }
+        if !(1..=24 * 60).contains(&self.pending_import_minutes) {
+            return bad("pending_import_minutes", "expected 1..=1440");
+        }
         if self.body_limit_bytes == 0 {
             return bad("body_limit_bytes", "must be positive");
         }
@@ -170,6 +201,11 @@ impl NodeConfig {
             Some(url) => url.clone(),
             None => Secret::new(format!("sqlite://{}", self.data_dir.join("node.db").display())),
         }
+    }
+
+    /// The name shown in the steward pages.
+    pub fn display_name(&self) -> &str {
+        self.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.node_id)
     }
 
     /// The kind of database, for logs (the URL may hold a password).

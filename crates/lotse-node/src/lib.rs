@@ -12,6 +12,7 @@
 //!   into the standard are all in [`ingest::validate`].
 //! - [`api`]: the steward and admin endpoints; [`auth`]: tokens, roles, rate limit.
 //! - [`feed`]: the RPDE feed; [`purge`]: the tombstone purge job; [`openapi`]: the API document.
+//! - [`web`]: the data steward's pages (login, upload with report, offer form, import log).
 //! - [`server`]: the router ([`app`]) and a running [`Node`].
 //!
 //! Use in tests and the demo:
@@ -39,6 +40,7 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod web;
 
 pub use config::NodeConfig;
 pub use server::{Node, NodeError, app, run};

@@ -59,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_handler))
         .route("/metrics", get(metrics_handler))
         .merge(health::router(readiness))
+        .merge(crate::web::router(&state))
         .layer(body_limit.layer())
         .layer(middleware::from_fn_with_state(http_metrics, track_requests))
         .layer(trace_layer())
@@ -133,7 +134,8 @@ impl Node {
         let (stop, stopped) = oneshot::channel::<()>();
         let router = app(state.clone());
         let server = tokio::spawn(async move {
-            axum::serve(listener, router)
+            // With the peer address, so that the steward login can be rate-limited per client.
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })

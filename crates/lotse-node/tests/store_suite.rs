@@ -351,3 +351,123 @@ async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
 async fn store_concurrent_writers_and_a_reader() {
     for_each_store!(concurrent_writers_and_a_reader);
 }
+
+fn titled(id: &str, title_de: &str, title_ar: &str) -> OfferWrite {
+    let data = serde_json::json!({"id": id, "title": {"de": title_de, "ar": title_ar}}).to_string();
+    OfferWrite {
+        id: id.into(),
+        hash: Sha256::digest(data.as_bytes()).to_vec(),
+        data,
+        standard_version: "1.0.0".into(),
+    }
+}
+
+async fn search_offers_by_title_and_id(store: Arc<dyn NodeStore>) {
+    let writes = vec![
+        titled("kurs-1", "Integrationskurs Essen", "دورة"),
+        titled("kurs-2", "Ärztliche Beratung", "استشارة"),
+        titled("beratung-3", "Schuldnerberatung", "x"),
+        titled("pct", "100% kostenlos_", "y"),
+    ];
+    store.apply(upserts(writes, 1), None).await.unwrap();
+    store
+        .apply(ChangeSet { deletes: vec!["beratung-3".into()], now: 2, ..ChangeSet::default() }, None)
+        .await
+        .unwrap();
+    let ids = |r: (Vec<lotse_node::store::StoredOffer>, i64)| {
+        (r.0.into_iter().map(|o| o.id).collect::<Vec<_>>(), r.1)
+    };
+    assert_eq!(
+        ids(store.search_offers(None, 0, 10).await.unwrap()),
+        (vec!["kurs-1".into(), "kurs-2".into(), "pct".into()], 3)
+    );
+    // By id, case-insensitive; by a title in any language; deleted offers never.
+    assert_eq!(ids(store.search_offers(Some("KURS"), 0, 10).await.unwrap()).1, 2);
+    assert_eq!(ids(store.search_offers(Some("integrations"), 0, 10).await.unwrap()).0, ["kurs-1"]);
+    assert_eq!(ids(store.search_offers(Some("Ärztliche"), 0, 10).await.unwrap()).0, ["kurs-2"]);
+    assert_eq!(ids(store.search_offers(Some("استشارة"), 0, 10).await.unwrap()).0, ["kurs-2"]);
+    assert_eq!(ids(store.search_offers(Some("Schuldner"), 0, 10).await.unwrap()).1, 0);
+    // LIKE wildcards are literal.
+    assert_eq!(ids(store.search_offers(Some("%"), 0, 10).await.unwrap()).0, ["pct"]);
+    assert_eq!(ids(store.search_offers(Some("s_"), 0, 10).await.unwrap()).0, ["pct"]);
+    // Paging: the total counts every match.
+    assert_eq!(ids(store.search_offers(None, 1, 1).await.unwrap()), (vec!["kurs-2".into()], 3));
+}
+
+#[tokio::test]
+async fn store_search_offers_by_title_and_id() {
+    for_each_store!(search_offers_by_title_and_id);
+}
+
+async fn users_sessions_and_pending_imports(store: Arc<dyn NodeStore>) {
+    use lotse_node::store::{PendingImport, Session, SessionOwner};
+    let u = store.create_user("anna", "hash1", 10).await.unwrap();
+    assert!(matches!(store.create_user("anna", "h", 11).await, Err(StoreError::DuplicateUserName(_))));
+    let (got, hash) = store.user_by_name("anna").await.unwrap().unwrap();
+    assert_eq!((got.id, hash.as_str()), (u.id, "hash1"));
+    assert!(store.user_by_name("bert").await.unwrap().is_none());
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
+
+    let token = store.create_token("vhs", Role::Steward, "th", 1).await.unwrap();
+    let session = |id: &str, owner, expires_at| Session {
+        id_hash: id.into(),
+        node_id: "essen".into(),
+        owner,
+        name: "anna".into(),
+        created_at: 10,
+        expires_at,
+    };
+    store.create_session(&session("s-user", SessionOwner::User(u.id), 100)).await.unwrap();
+    store.create_session(&session("s-token", SessionOwner::Token(token.id), 100)).await.unwrap();
+    store.create_session(&session("s-old", SessionOwner::Token(token.id), 20)).await.unwrap();
+    assert_eq!(store.session_by_hash("s-user", 50).await.unwrap().unwrap().owner, SessionOwner::User(u.id));
+    assert!(store.session_by_hash("s-user", 100).await.unwrap().is_none(), "expired at its expiry");
+    assert!(store.session_by_hash("nope", 50).await.unwrap().is_none());
+
+    let pending = PendingImport {
+        id: "p1".into(),
+        session_hash: "s-user".into(),
+        file_name: "a.csv".into(),
+        format: "csv".into(),
+        body: b"id;x\n1;2\n".to_vec(),
+        created_at: 10,
+        expires_at: 70,
+    };
+    store.put_pending_import(&pending).await.unwrap();
+    assert_eq!(store.pending_import("p1", "s-user", 50).await.unwrap().unwrap(), pending);
+    assert!(store.pending_import("p1", "s-token", 50).await.unwrap().is_none(), "only its own session");
+    assert!(store.pending_import("p1", "s-user", 70).await.unwrap().is_none(), "expired");
+    assert!(!store.delete_pending_import("p1", "s-token").await.unwrap());
+    assert!(store.delete_pending_import("p1", "s-user").await.unwrap());
+    assert!(!store.delete_pending_import("p1", "s-user").await.unwrap());
+
+    // A revoked token ends its sessions.
+    assert!(store.session_by_hash("s-token", 50).await.unwrap().is_some());
+    store.revoke_token(token.id, 60).await.unwrap();
+    assert!(store.session_by_hash("s-token", 50).await.unwrap().is_none());
+
+    // A new password ends the account's sessions; removing the account ends them too.
+    store.put_pending_import(&PendingImport { id: "p2".into(), ..pending.clone() }).await.unwrap();
+    assert!(store.set_user_password("anna", "hash2", 12).await.unwrap());
+    assert!(!store.set_user_password("bert", "x", 12).await.unwrap());
+    assert_eq!(store.user_by_name("anna").await.unwrap().unwrap().1, "hash2");
+    assert!(store.session_by_hash("s-user", 50).await.unwrap().is_none());
+    assert!(store.pending_import("p2", "s-user", 50).await.unwrap().is_none(), "went with the session");
+    store.create_session(&session("s-user2", SessionOwner::User(u.id), 100)).await.unwrap();
+    assert!(store.remove_user("anna").await.unwrap());
+    assert!(!store.remove_user("anna").await.unwrap());
+    assert!(store.session_by_hash("s-user2", 50).await.unwrap().is_none());
+
+    // Logout and the purge of expired rows.
+    store.create_session(&session("s-a", SessionOwner::Token(token.id), 100)).await.unwrap();
+    assert!(store.delete_session("s-a").await.unwrap());
+    assert!(!store.delete_session("s-a").await.unwrap());
+    let purged = store.purge_expired_sessions(30).await.unwrap();
+    assert!(purged >= 1, "s-old is expired: {purged}");
+    assert!(store.session_by_hash("s-token", 10).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn store_users_sessions_and_pending_imports() {
+    for_each_store!(users_sessions_and_pending_imports);
+}

@@ -83,10 +83,33 @@ pub fn now_unix() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// Who pushes, as the import log records it.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The token, when the push came with one (API or a token session of the steward pages).
+    pub token_id: Option<i64>,
+    pub name: String,
+}
+
+impl From<&TokenInfo> for Actor {
+    fn from(token: &TokenInfo) -> Self {
+        Self { token_id: Some(token.id), name: token.name.clone() }
+    }
+}
+
 /// Runs a push: answers with the status and the report, or a problem that carries the report.
 pub async fn push(
     state: &AppState,
     token: &TokenInfo,
+    push: Push,
+) -> Result<(StatusCode, ImportReport), Problem> {
+    push_as(state, Actor::from(token), push).await
+}
+
+/// [`push`] for any [`Actor`]; the steward pages use it for accounts with a password.
+pub async fn push_as(
+    state: &AppState,
+    actor: Actor,
     push: Push,
 ) -> Result<(StatusCode, ImportReport), Problem> {
     let now = now_unix();
@@ -104,9 +127,9 @@ pub async fn push(
         parse_error: None,
         findings: Vec::new(),
     };
-    let (token_id, token_name) = (token.id, token.name.clone());
+    let Actor { token_id, name: token_name } = actor;
     let entry = move |report: &ImportReport, status: StatusCode| NewImport {
-        token_id: Some(token_id),
+        token_id,
         token_name: token_name.clone(),
         received_at: now,
         operation: report.operation.clone(),

@@ -6,6 +6,9 @@
 //!   latest change in `modified`. The RPDE feed is this table ordered by `(modified, id)`.
 //! - `tokens`: API tokens by SHA-256 hash, with name, role and revocation time.
 //! - `imports`: one row per push with who sent it, when, and the full report.
+//! - `steward_users`, `steward_sessions`, `pending_imports`: the steward pages' accounts (with
+//!   an Argon2id password hash), login sessions (by SHA-256 hash of the cookie) and uploads
+//!   awaiting confirmation (migration 0002).
 //!
 //! Architecture invariant: change numbers are allocated only inside the writing transaction,
 //! from `node_state`, whose row lock (PostgreSQL) or the database write lock (SQLite) serialises
@@ -35,6 +38,8 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("a token named {0:?} is already active")]
     DuplicateTokenName(String),
+    #[error("an account named {0:?} already exists")]
+    DuplicateUserName(String),
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
 }
@@ -216,6 +221,68 @@ pub struct ImportRecord {
     pub report: Option<String>,
 }
 
+/// A steward account that logs in with a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StewardUser {
+    pub id: i64,
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last password change.
+    pub updated_at: i64,
+}
+
+/// Who a steward session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOwner {
+    Token(i64),
+    User(i64),
+}
+
+/// A login session of the steward pages. The session id itself is never stored, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    /// The node the session was opened on; a session is only valid there.
+    pub node_id: String,
+    pub owner: SessionOwner,
+    /// The token's or the account's name, for the page header and the import log.
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// An uploaded file waiting for the steward's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingImport {
+    /// Random, unguessable id (hex).
+    pub id: String,
+    /// The hash of the session that uploaded it; only that session may confirm it.
+    pub session_hash: String,
+    pub file_name: String,
+    /// `json`, `ndjson`, `csv` or `auto`.
+    pub format: String,
+    pub body: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`. The
+/// stores match both the lower-cased pattern against the lower-cased column and the pattern as
+/// typed against the column as stored, because SQLite's `lower` folds ASCII only.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// Builds the import-log entry once the outcome of the change set is known, so that the entry
 /// is written in the same transaction as the changes it reports.
 pub type ImportBuilder = Box<dyn FnOnce(&Applied) -> NewImport + Send>;
@@ -278,6 +345,56 @@ pub trait NodeStore: Send + Sync + 'static {
 
     /// One import-log entry with its report.
     async fn get_import(&self, id: i64) -> Result<Option<ImportRecord>, StoreError>;
+
+    /// Live offers whose id or title (any language) contains `query` (case-insensitive for
+    /// ASCII), ordered by id, `offset` rows skipped, at most `limit`; with the number of all
+    /// matches. Without a query, every live offer.
+    async fn search_offers(
+        &self,
+        query: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<StoredOffer>, i64), StoreError>;
+
+    /// Creates an account; [`StoreError::DuplicateUserName`] if the name is taken.
+    async fn create_user(&self, name: &str, password_hash: &str, now: i64)
+    -> Result<StewardUser, StoreError>;
+
+    /// The account with this name and its password hash.
+    async fn user_by_name(&self, name: &str) -> Result<Option<(StewardUser, String)>, StoreError>;
+
+    /// Sets a new password hash and ends the account's sessions; `false` if there is no such
+    /// account.
+    async fn set_user_password(&self, name: &str, password_hash: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// Removes the account and its sessions; `false` if there is no such account.
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError>;
+
+    async fn list_users(&self) -> Result<Vec<StewardUser>, StoreError>;
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
+    /// The session with this hash if it has not expired at `now` and its token is not revoked.
+    async fn session_by_hash(&self, id_hash: &str, now: i64) -> Result<Option<Session>, StoreError>;
+
+    /// Ends a session (logout), with its pending uploads; `false` if there was none.
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError>;
+
+    /// Removes expired sessions and pending uploads; returns how many rows went.
+    async fn purge_expired_sessions(&self, now: i64) -> Result<u64, StoreError>;
+
+    async fn put_pending_import(&self, pending: &PendingImport) -> Result<(), StoreError>;
+
+    /// The pending upload with this id, if it belongs to the session and has not expired.
+    async fn pending_import(
+        &self,
+        id: &str,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingImport>, StoreError>;
+
+    /// Removes a pending upload of the session; `false` if there was none.
+    async fn delete_pending_import(&self, id: &str, session_hash: &str) -> Result<bool, StoreError>;
 }
 
 /// Options for opening a store.

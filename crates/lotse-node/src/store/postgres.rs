@@ -12,10 +12,13 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
-use super::sqlite::duplicate_name;
+use super::sqlite::{
+    SessionRow, duplicate_name, duplicate_user, pending_from_row, session_from_row, session_owner_columns,
+};
 use super::{
     Applied, ChangeSet, Existing, FeedRow, ImportBuilder, ImportCounts, ImportRecord, NewImport, NodeStore,
-    PlannedWrite, Role, StoreError, StoreOptions, StoredOffer, TokenInfo, plan,
+    PendingImport, PlannedWrite, Role, Session, StewardUser, StoreError, StoreOptions, StoredOffer,
+    TokenInfo, like_pattern, plan,
 };
 
 /// Rows per `INSERT … SELECT FROM UNNEST(…)` statement.
@@ -378,5 +381,211 @@ impl NodeStore for PostgresStore {
             .as_ref()
             .map(|r| import_from_row(r, true))
             .transpose()
+    }
+
+    async fn search_offers(
+        &self,
+        query: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<StoredOffer>, i64), StoreError> {
+        // As on SQLite: the title object's JSON text holds every language's title.
+        let filter = "NOT deleted AND ($1::text IS NULL OR lower(id) LIKE $2 ESCAPE '\\' \
+                      OR lower((data::json -> 'title')::text) LIKE $2 ESCAPE '\\')";
+        let query = query.map(str::trim).filter(|q| !q.is_empty());
+        // PostgreSQL's `lower` folds all of Unicode, so one lower-cased pattern suffices.
+        let lower = query.map(|q| like_pattern(&q.to_lowercase()));
+        let rows: Vec<(String, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, modified, data, standard_version, created_at, updated_at FROM offers \
+             WHERE {filter} ORDER BY id LIMIT $3 OFFSET $4"
+        ))
+        .bind(query)
+        .bind(&lower)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(&self.pool)
+        .await?;
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM offers WHERE {filter}"))
+            .bind(query)
+            .bind(&lower)
+            .fetch_one(&self.pool)
+            .await?;
+        let offers = rows
+            .into_iter()
+            .map(|(id, modified, data, standard_version, created_at, updated_at)| StoredOffer {
+                id,
+                modified,
+                data,
+                standard_version,
+                created_at,
+                updated_at,
+            })
+            .collect();
+        Ok((offers, total))
+    }
+
+    async fn create_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<StewardUser, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO steward_users (name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| duplicate_user(e, name))?;
+        Ok(StewardUser { id, name: name.to_owned(), created_at: now, updated_at: now })
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<(StewardUser, String)>, StoreError> {
+        let row: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT id, name, created_at, updated_at, password_hash FROM steward_users WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, name, created_at, updated_at, hash)| {
+            (StewardUser { id, name, created_at, updated_at }, hash)
+        }))
+    }
+
+    async fn set_user_password(&self, name: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<(i64,)> = sqlx::query_as(
+            "UPDATE steward_users SET password_hash = $1, updated_at = $2 WHERE name = $3 RETURNING id",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = id else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM steward_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        // Sessions and their pending uploads go by ON DELETE CASCADE.
+        let done =
+            sqlx::query("DELETE FROM steward_users WHERE name = $1").bind(name).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_users(&self) -> Result<Vec<StewardUser>, StoreError> {
+        let rows: Vec<(i64, String, i64, i64)> =
+            sqlx::query_as("SELECT id, name, created_at, updated_at FROM steward_users ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, updated_at)| StewardUser { id, name, created_at, updated_at })
+            .collect())
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let (token_id, user_id) = session_owner_columns(session.owner);
+        sqlx::query(
+            "INSERT INTO steward_sessions (id_hash, node_id, token_id, user_id, name, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&session.id_hash)
+        .bind(&session.node_id)
+        .bind(token_id)
+        .bind(user_id)
+        .bind(&session.name)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_by_hash(&self, id_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.id_hash, s.node_id, s.token_id, s.user_id, s.name, s.created_at, s.expires_at \
+             FROM steward_sessions s LEFT JOIN tokens t ON t.id = s.token_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND (s.token_id IS NULL OR (t.id IS NOT NULL AND t.revoked_at IS NULL))",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(session_from_row).transpose()
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM steward_sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn purge_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let a = sqlx::query("DELETE FROM pending_imports WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let b = sqlx::query("DELETE FROM steward_sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(a.rows_affected() + b.rows_affected())
+    }
+
+    async fn put_pending_import(&self, p: &PendingImport) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO pending_imports (id, session_hash, file_name, format, body, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&p.id)
+        .bind(&p.session_hash)
+        .bind(&p.file_name)
+        .bind(&p.format)
+        .bind(&p.body)
+        .bind(p.created_at)
+        .bind(p.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn pending_import(
+        &self,
+        id: &str,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingImport>, StoreError> {
+        let row: Option<(String, String, String, String, Vec<u8>, i64, i64)> = sqlx::query_as(
+            "SELECT id, session_hash, file_name, format, body, created_at, expires_at FROM pending_imports \
+             WHERE id = $1 AND session_hash = $2 AND expires_at > $3",
+        )
+        .bind(id)
+        .bind(session_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(pending_from_row))
+    }
+
+    async fn delete_pending_import(&self, id: &str, session_hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM pending_imports WHERE id = $1 AND session_hash = $2")
+            .bind(id)
+            .bind(session_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

@@ -18,7 +18,8 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::{
     Applied, ChangeSet, Existing, FeedRow, ImportBuilder, ImportCounts, ImportRecord, NewImport, NodeStore,
-    PlannedWrite, Role, StoreError, StoreOptions, StoredOffer, TokenInfo, plan,
+    PendingImport, PlannedWrite, Role, Session, SessionOwner, StewardUser, StoreError, StoreOptions,
+    StoredOffer, TokenInfo, like_pattern, plan,
 };
 
 /// How long a writer waits for the database lock before giving up.
@@ -431,6 +432,222 @@ impl NodeStore for SqliteStore {
             .map(|r| import_from_row(r, true))
             .transpose()
     }
+
+    async fn search_offers(
+        &self,
+        query: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<StoredOffer>, i64), StoreError> {
+        // The title object's JSON text holds every language's title; searching it is enough
+        // for a steward's list and needs no separate index.
+        let filter = "deleted = 0 AND (? IS NULL OR lower(id) LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' \
+                      OR lower(json_extract(data, '$.title')) LIKE ? ESCAPE '\\' \
+                      OR json_extract(data, '$.title') LIKE ? ESCAPE '\\')";
+        let query = query.map(str::trim).filter(|q| !q.is_empty());
+        let (lower, typed) = match query {
+            Some(q) => (Some(like_pattern(&q.to_lowercase())), Some(like_pattern(q))),
+            None => (None, None),
+        };
+        let rows: Vec<(String, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, modified, data, standard_version, created_at, updated_at FROM offers \
+             WHERE {filter} ORDER BY id LIMIT ? OFFSET ?"
+        ))
+        .bind(query)
+        .bind(&lower)
+        .bind(&typed)
+        .bind(&lower)
+        .bind(&typed)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(&self.read)
+        .await?;
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM offers WHERE {filter}"))
+            .bind(query)
+            .bind(&lower)
+            .bind(&typed)
+            .bind(&lower)
+            .bind(&typed)
+            .fetch_one(&self.read)
+            .await?;
+        let offers = rows
+            .into_iter()
+            .map(|(id, modified, data, standard_version, created_at, updated_at)| StoredOffer {
+                id,
+                modified,
+                data,
+                standard_version,
+                created_at,
+                updated_at,
+            })
+            .collect();
+        Ok((offers, total))
+    }
+
+    async fn create_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<StewardUser, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO steward_users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?) \
+             RETURNING id",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| duplicate_user(e, name))?;
+        Ok(StewardUser { id, name: name.to_owned(), created_at: now, updated_at: now })
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<(StewardUser, String)>, StoreError> {
+        let row: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT id, name, created_at, updated_at, password_hash FROM steward_users WHERE name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|(id, name, created_at, updated_at, hash)| {
+            (StewardUser { id, name, created_at, updated_at }, hash)
+        }))
+    }
+
+    async fn set_user_password(&self, name: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let id: Option<(i64,)> = sqlx::query_as(
+            "UPDATE steward_users SET password_hash = ?, updated_at = ? WHERE name = ? RETURNING id",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = id else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM steward_sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        // Sessions and their pending uploads go by ON DELETE CASCADE.
+        let done =
+            sqlx::query("DELETE FROM steward_users WHERE name = ?").bind(name).execute(&self.write).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_users(&self) -> Result<Vec<StewardUser>, StoreError> {
+        let rows: Vec<(i64, String, i64, i64)> =
+            sqlx::query_as("SELECT id, name, created_at, updated_at FROM steward_users ORDER BY name")
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, updated_at)| StewardUser { id, name, created_at, updated_at })
+            .collect())
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let (token_id, user_id) = session_owner_columns(session.owner);
+        sqlx::query(
+            "INSERT INTO steward_sessions (id_hash, node_id, token_id, user_id, name, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&session.id_hash)
+        .bind(&session.node_id)
+        .bind(token_id)
+        .bind(user_id)
+        .bind(&session.name)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_by_hash(&self, id_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.id_hash, s.node_id, s.token_id, s.user_id, s.name, s.created_at, s.expires_at \
+             FROM steward_sessions s LEFT JOIN tokens t ON t.id = s.token_id \
+             WHERE s.id_hash = ? AND s.expires_at > ? AND (s.token_id IS NULL OR (t.id IS NOT NULL AND t.revoked_at IS NULL))",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(session_from_row).transpose()
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM steward_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn purge_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let a = sqlx::query("DELETE FROM pending_imports WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let b = sqlx::query("DELETE FROM steward_sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(a.rows_affected() + b.rows_affected())
+    }
+
+    async fn put_pending_import(&self, p: &PendingImport) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO pending_imports (id, session_hash, file_name, format, body, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&p.id)
+        .bind(&p.session_hash)
+        .bind(&p.file_name)
+        .bind(&p.format)
+        .bind(&p.body)
+        .bind(p.created_at)
+        .bind(p.expires_at)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn pending_import(
+        &self,
+        id: &str,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<Option<PendingImport>, StoreError> {
+        let row: Option<(String, String, String, String, Vec<u8>, i64, i64)> = sqlx::query_as(
+            "SELECT id, session_hash, file_name, format, body, created_at, expires_at FROM pending_imports \
+             WHERE id = ? AND session_hash = ? AND expires_at > ?",
+        )
+        .bind(id)
+        .bind(session_hash)
+        .bind(now)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(pending_from_row))
+    }
+
+    async fn delete_pending_import(&self, id: &str, session_hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM pending_imports WHERE id = ? AND session_hash = ?")
+            .bind(id)
+            .bind(session_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }
 
 /// Maps the unique violation of an active token name to [`StoreError::DuplicateTokenName`].
@@ -441,4 +658,39 @@ pub(super) fn duplicate_name(e: sqlx::Error, name: &str) -> StoreError {
         }
         _ => StoreError::Database(e),
     }
+}
+
+pub(super) fn duplicate_user(e: sqlx::Error, name: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::DuplicateUserName(name.to_owned())
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
+/// `(id_hash, node_id, token_id, user_id, name, created_at, expires_at)`
+pub(super) type SessionRow = (String, String, Option<i64>, Option<i64>, String, i64, i64);
+
+pub(super) fn session_owner_columns(owner: SessionOwner) -> (Option<i64>, Option<i64>) {
+    match owner {
+        SessionOwner::Token(id) => (Some(id), None),
+        SessionOwner::User(id) => (None, Some(id)),
+    }
+}
+
+pub(super) fn session_from_row(row: SessionRow) -> Result<Session, StoreError> {
+    let (id_hash, node_id, token_id, user_id, name, created_at, expires_at) = row;
+    let owner = match (token_id, user_id) {
+        (Some(t), None) => SessionOwner::Token(t),
+        (None, Some(u)) => SessionOwner::User(u),
+        _ => return Err(StoreError::Inconsistent("a session must have either a token or an account".into())),
+    };
+    Ok(Session { id_hash, node_id, owner, name, created_at, expires_at })
+}
+
+/// `(id, session_hash, file_name, format, body, created_at, expires_at)`
+pub(super) fn pending_from_row(row: (String, String, String, String, Vec<u8>, i64, i64)) -> PendingImport {
+    let (id, session_hash, file_name, format, body, created_at, expires_at) = row;
+    PendingImport { id, session_hash, file_name, format, body, created_at, expires_at }
 }
