@@ -104,6 +104,14 @@ pub struct HubConfig {
     /// Threads of the index writer.
     #[serde(default = "default_search_writer_threads")]
     pub search_writer_threads: usize,
+    /// An optional tile server for the map's background, e.g.
+    /// `https://{s}.tile.example.org/{z}/{x}/{y}.png`. Without it the map shows only the
+    /// municipality outlines, and no visitor's address reaches a third party.
+    #[serde(default)]
+    pub tile_url: Option<String>,
+    /// The attribution the tile server requires, shown on the map.
+    #[serde(default)]
+    pub tile_attribution: Option<String>,
 }
 
 /// Which geocoding API a geocoder speaks.
@@ -229,6 +237,8 @@ impl Default for HubConfig {
             search_poll_ms: default_search_poll_ms(),
             search_writer_memory_mb: default_search_writer_memory_mb(),
             search_writer_threads: default_search_writer_threads(),
+            tile_url: None,
+            tile_attribution: None,
         }
     }
 }
@@ -291,6 +301,11 @@ impl HubConfig {
             && !is_http_url(url)
         {
             return bad("public_url", "expected an http(s) URL");
+        }
+        if let Some(t) = &self.tile_url
+            && (!is_http_url(t) || !["{z}", "{x}", "{y}"].iter().all(|p| t.contains(p)))
+        {
+            return bad("tile_url", "expected an http(s) URL with {z}, {x} and {y}");
         }
         if let Some(g) = &self.geocoder {
             if !is_http_url(&g.url) {
