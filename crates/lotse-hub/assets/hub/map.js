@@ -127,7 +127,16 @@
       else e.layer.zoomToBounds({ padding: [20, 20] });
     });
     this.seq = 0;
+    // An open popup pans the map into view; reloading the markers then would close it.
+    this.popupOpen = false;
+    this.map.on('popupopen', function () { self.popupOpen = true; });
+    this.map.on('popupclose', function () {
+      if (!self.popupOpen) return;
+      self.popupOpen = false;
+      self.loadClusters();
+    });
     this.map.on('moveend', function () {
+      if (self.popupOpen) return;
       self.loadClusters();
       self.el.dispatchEvent(new CustomEvent('lotse:mapmove', { bubbles: true }));
     });
