@@ -152,6 +152,14 @@ pub struct HubConfig {
     /// How long an operator's login to the web pages lasts, in seconds.
     #[serde(default = "default_session_ttl_secs")]
     pub session_ttl_secs: u64,
+    /// An optional tile server for the map's background, e.g.
+    /// `https://{s}.tile.example.org/{z}/{x}/{y}.png`. Without it the map shows only the
+    /// municipality outlines, and no visitor's address reaches a third party.
+    #[serde(default)]
+    pub tile_url: Option<String>,
+    /// The attribution the tile server requires, shown on the map.
+    #[serde(default)]
+    pub tile_attribution: Option<String>,
 }
 
 /// Which geocoding API a geocoder speaks.
@@ -336,6 +344,8 @@ impl Default for HubConfig {
             health_warn_warnings_share: default_health_warn_warnings_share(),
             health_warn_mean_score: default_health_warn_mean_score(),
             session_ttl_secs: default_session_ttl_secs(),
+            tile_url: None,
+            tile_attribution: None,
         }
     }
 }
@@ -413,6 +423,11 @@ impl HubConfig {
             && !is_http_url(url)
         {
             return bad("public_url", "expected an http(s) URL");
+        }
+        if let Some(t) = &self.tile_url
+            && (!is_http_url(t) || !["{z}", "{x}", "{y}"].iter().all(|p| t.contains(p)))
+        {
+            return bad("tile_url", "expected an http(s) URL with {z}, {x} and {y}");
         }
         if let Some(g) = &self.geocoder {
             if !is_http_url(&g.url) {

@@ -54,6 +54,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod search;
 pub mod store;
+mod web;
 
 pub use config::{GeocoderConfig, GeocoderKind, HubConfig};
 pub use error::HubError;

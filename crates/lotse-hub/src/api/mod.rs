@@ -8,6 +8,7 @@
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
 //! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
 //! | `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json` | everyone |
+//! | `/`, `/karte`, `/angebote/{node_id}/{id}`, `/static/…` (the web pages, `crate::web`) | everyone |
 
 mod admin;
 pub(crate) use admin::outdated;
@@ -15,7 +16,7 @@ mod map;
 mod nodes;
 mod offers;
 pub mod openapi;
-mod search;
+pub(crate) mod search;
 mod standard;
 
 use std::sync::Arc;
@@ -63,6 +64,7 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
     let metrics = hub.metrics().clone();
     let body_limit = BodyLimit(hub.config().body_limit_bytes);
     let state = AppState { hub: hub.clone(), base_url: base_url.into(), body_limit };
+    let web_state = state.clone();
     let api = Router::new()
         .route("/api/v1/nodes/{node_id}/ping", post(nodes::ping))
         .route("/api/v1/nodes/{node_id}/quarantine", get(nodes::quarantine))
@@ -88,7 +90,9 @@ pub(crate) fn router(hub: Hub, base_url: String) -> Router {
         .merge(crate::ops::router(hub.config().public_url.clone()))
         .with_state(state)
         .route("/metrics", get(lotse_http::metrics::metrics_handler).with_state(metrics.registry.clone()))
-        .merge(lotse_http::health::router(Arc::new(StoreReadiness(hub))));
+        .merge(lotse_http::health::router(Arc::new(StoreReadiness(hub))))
+        // The web pages (`/`, `/karte`, `/angebote/…`, `/static/…`), with their own security layers.
+        .merge(crate::web::router(web_state));
     api.layer(axum::middleware::from_fn_with_state(metrics.http.clone(), lotse_http::metrics::track_requests))
         .layer(body_limit.layer())
         .layer(lotse_http::telemetry::trace_layer())
