@@ -45,8 +45,8 @@ pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
         .route("/betrieb/abdeckung", get(coverage_page))
         .route("/betrieb/abdeckung/bevoelkerung", post(population_upload));
     let pages = lotse_web::csrf::apply(pages, public_url);
+    // The shared static files are served once for the whole hub, by `crate::web::router`.
     lotse_web::security::apply(pages, &lotse_web::security::SecurityOptions::default())
-        .merge(lotse_web::assets::Assets::shared().router())
 }
 
 /// The operator behind the request's session cookie, if the session is valid.
