@@ -11,6 +11,10 @@
 //! for every node and municipality. Figures are medians; each comes with a baseline measured
 //! in the same run: for rescoring, reading and parsing every offer without scoring it; for
 //! HTTP, `GET /healthz` on the same server.
+//!
+//! With `LOTSE_BENCH_SERVE_INFO=FILE` the hub keeps serving after the figures, and FILE gets
+//! `{"hub_url", "operator_token", "nodes": [{"id", "name", "url", "steward_token"}]}` (the
+//! form the browser tests read), for looking at the operator pages with generated data.
 
 use std::time::{Duration, Instant};
 
@@ -67,6 +71,7 @@ async fn main() {
     // Offers: node i publishes in one municipality of the region, in turns.
     let started = Instant::now();
     let per_node = n.div_ceil(nodes);
+    let mut stewards: Vec<(String, String, String)> = Vec::new();
     let mut stored = 0;
     for i in 0..nodes {
         let id = format!("node{i:02}");
@@ -77,7 +82,8 @@ async fn main() {
             feed_url: format!("https://node{i}.example.org/feed/offers"),
             jurisdiction: vec![ags.clone()],
         };
-        let (info, _) = hub.add_node(node).await.unwrap();
+        let (info, steward) = hub.add_node(node).await.unwrap();
+        stewards.push((id.clone(), info.name.clone(), steward.expose().to_owned()));
         let mut options = Options::new(100 + i as u64, today);
         options.node_id = Some(id.clone());
         options.municipalities = Some(vec![ags.clone()]);
@@ -219,12 +225,25 @@ async fn main() {
         "/betrieb/abdeckung?offer_type=sprachkurs".to_owned(),
         "/betrieb/quarantaene".to_owned(),
     ];
+    let serve_info = std::env::var("LOTSE_BENCH_SERVE_INFO").ok();
     for path in targets {
         if path.starts_with("/betrieb") && session.is_none() {
             continue;
         }
         let (ms, bytes) = timed(21, || get(path.clone(), true)).await;
         println!("{kind}: GET {path}: median {ms:.1} ms ({bytes} bytes), {:.0}× the baseline", ms / floor);
+    }
+    if let Some(file) = serve_info {
+        let nodes: Vec<serde_json::Value> = stewards
+            .iter()
+            .map(|(id, name, token)| {
+                serde_json::json!({"id": id, "name": name, "url": format!("https://{id}.example.org"), "steward_token": token})
+            })
+            .collect();
+        let info = serde_json::json!({"hub_url": base, "operator_token": ops, "nodes": nodes});
+        std::fs::write(&file, info.to_string()).unwrap();
+        eprintln!("serving at {base}; info in {file}");
+        std::future::pending::<()>().await;
     }
 }
 

@@ -241,21 +241,17 @@ pub fn judge(
 /// The health of every node, ordered by id.
 pub async fn all(hub: &crate::hub::Hub) -> Result<Vec<NodeHealth>, crate::error::HubError> {
     let store = hub.store();
+    // Offers held are counted from the scores (a second behind the store at most), which one
+    // covering index answers; counting the offers table would read every offer's row.
     let nodes = store.list_nodes().await?;
-    let mut counts = store.node_counts().await?;
     let mut quality = store.quality_by_node().await?;
     let rules = HealthRules::from_config(hub.config());
     let now = crate::unix_now();
     Ok(nodes
         .iter()
         .map(|n| {
-            judge(
-                n,
-                counts.remove(&n.id).unwrap_or_default(),
-                quality.remove(&n.id).unwrap_or_default(),
-                now,
-                &rules,
-            )
+            let q = quality.remove(&n.id).unwrap_or_default();
+            judge(n, NodeCounts { offers: q.offers, quarantined: q.quarantined }, q, now, &rules)
         })
         .collect())
 }
@@ -304,7 +300,14 @@ mod tests {
     }
 
     fn good_quality() -> QualityAggregate {
-        QualityAggregate { offers: 100, mean_score: Some(85.0), with_warnings: 5, expired: 1, unverified: 2 }
+        QualityAggregate {
+            offers: 100,
+            mean_score: Some(85.0),
+            with_warnings: 5,
+            expired: 1,
+            unverified: 2,
+            quarantined: 1,
+        }
     }
 
     fn counts() -> NodeCounts {

@@ -58,6 +58,8 @@ pub struct QualityAggregate {
     pub with_warnings: i64,
     pub expired: i64,
     pub unverified: i64,
+    /// Quarantined items of the node.
+    pub quarantined: i64,
 }
 
 /// The latest check of a URL.
@@ -134,7 +136,7 @@ pub trait QualityStore: Send + Sync + 'static {
         after: Option<(&str, &str)>,
         limit: u32,
     ) -> Result<Vec<QualityRow>, StoreError>;
-    /// Scores aggregated per node.
+    /// Scores aggregated per node, with the node's quarantined items.
     async fn quality_by_node(&self) -> Result<HashMap<String, QualityAggregate>, StoreError>;
     /// How many offers have a score in each band of 10 points (index 0 = 0–9, …, 9 = 90–100).
     async fn score_bands(&self) -> Result<[i64; 10], StoreError>;

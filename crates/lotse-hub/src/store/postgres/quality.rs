@@ -206,12 +206,30 @@ impl QualityStore for PostgresStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let mut out: HashMap<String, QualityAggregate> = rows
             .into_iter()
             .map(|(node, offers, mean_score, with_warnings, expired, unverified)| {
-                (node, QualityAggregate { offers, mean_score, with_warnings, expired, unverified })
+                (
+                    node,
+                    QualityAggregate {
+                        offers,
+                        mean_score,
+                        with_warnings,
+                        expired,
+                        unverified,
+                        quarantined: 0,
+                    },
+                )
             })
-            .collect())
+            .collect();
+        let quarantined: Vec<(String, i64)> =
+            sqlx::query_as("SELECT node_id, COUNT(*) FROM quarantine GROUP BY node_id")
+                .fetch_all(&self.pool)
+                .await?;
+        for (node, n) in quarantined {
+            out.entry(node).or_default().quarantined = n;
+        }
+        Ok(out)
     }
 
     async fn score_bands(&self) -> Result<[i64; 10], StoreError> {

@@ -201,12 +201,30 @@ impl QualityStore for SqliteStore {
         )
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
+        let mut out: HashMap<String, QualityAggregate> = rows
             .into_iter()
             .map(|(node, offers, mean_score, with_warnings, expired, unverified)| {
-                (node, QualityAggregate { offers, mean_score, with_warnings, expired, unverified })
+                (
+                    node,
+                    QualityAggregate {
+                        offers,
+                        mean_score,
+                        with_warnings,
+                        expired,
+                        unverified,
+                        quarantined: 0,
+                    },
+                )
             })
-            .collect())
+            .collect();
+        let quarantined: Vec<(String, i64)> =
+            sqlx::query_as("SELECT node_id, COUNT(*) FROM quarantine GROUP BY node_id")
+                .fetch_all(&self.read)
+                .await?;
+        for (node, n) in quarantined {
+            out.entry(node).or_default().quarantined = n;
+        }
+        Ok(out)
     }
 
     async fn score_bands(&self) -> Result<[i64; 10], StoreError> {
