@@ -315,6 +315,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         e.1.push(answer.total);
     }
     println!("Lotse RSS after queries: {:.0} MiB", rss_mib().unwrap_or(0.0));
+    // Printed before the baseline, which can take long at a million offers.
+    for class in ["Q1", "Q2", "Q3", "Q4", "Q5"] {
+        if let Some((d, t)) = lotse.get(class) {
+            let l = figures(d.clone(), t);
+            println!(
+                "Lotse {class}: p50 / p99 / p99.9 {:.2} / {:.2} / {:.2} ms",
+                ms(l.p50),
+                ms(l.p99),
+                ms(l.p999)
+            );
+        }
+    }
 
     let baseline = match &args.postgres {
         Some(url) => Some(postgres_baseline(url, &generator, args.offers, &qs)?),
