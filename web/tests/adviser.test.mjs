@@ -48,6 +48,11 @@ async function seedOffers() {
 
 before(async () => {
   browser = await launch();
+  // The start page as a newcomer sees it, before the test adds offers of its own.
+  const first = await browser.newPage();
+  await first.goto(HUB + "/");
+  await screenshots(first, "suche");
+  await first.close();
   await seedOffers();
 });
 after(async () => {
@@ -86,7 +91,6 @@ test("an adviser searches, filters, opens and prints an offer", async () => {
   const { context, page, console } = await newPage();
   await page.goto(HUB + "/");
   await checkA11y(page, "search page");
-  await screenshots(page, "suche");
 
   // Typing: results follow the keystrokes without a submit.
   await page.locator("#q").click();
