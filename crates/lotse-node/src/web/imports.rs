@@ -87,16 +87,9 @@ fn log_row(lang: Lang, r: &ImportRecord) -> LogRow {
 #[template(path = "steward/imports.html")]
 struct LogPage {
     chrome: Chrome,
-    lang: Lang,
     rows: Vec<LogRow>,
     older_href: Option<String>,
     newest_href: Option<String>,
-}
-
-impl LogPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,7 +130,6 @@ pub async fn list(
     );
     lotse_web::html_page(&LogPage {
         chrome,
-        lang,
         rows: records.iter().map(|r| log_row(lang, r)).collect(),
         older_href,
         newest_href: q.vor.map(|_| page::href(lang, "/importe")),
@@ -148,17 +140,10 @@ pub async fn list(
 #[template(path = "steward/import.html")]
 struct EntryPage {
     chrome: Chrome,
-    lang: Lang,
     entry: LogRow,
     parse_error: Option<String>,
     rows: Vec<ReportRow>,
     back: String,
-}
-
-impl EntryPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 /// `GET /importe/{id}`
@@ -200,7 +185,6 @@ pub async fn show(
         page::chrome(&state, lang, &title_de, &title_de, Some(Nav::Imports), Some(&session.0), &csrf, &path);
     lotse_web::html_page(&EntryPage {
         chrome,
-        lang,
         entry: log_row(lang, &record),
         parse_error,
         rows,

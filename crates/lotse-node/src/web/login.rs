@@ -29,7 +29,6 @@ use crate::store::{Role, SessionOwner};
 #[template(path = "steward/login.html")]
 struct LoginPage {
     chrome: Chrome,
-    lang: Lang,
     csrf: String,
     next: String,
     /// Which form the error belongs to: `token` or `password`.
@@ -37,12 +36,6 @@ struct LoginPage {
     error: Option<String>,
     name: String,
     action: String,
-}
-
-impl LoginPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +64,6 @@ fn render(
     let chrome = page::chrome(state, lang, "Anmelden", "Log in", None, None, csrf, "/anmelden");
     LoginPage {
         chrome,
-        lang,
         csrf: csrf.as_str().to_owned(),
         next: next.to_owned(),
         failed,

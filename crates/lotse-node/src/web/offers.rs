@@ -56,12 +56,6 @@ struct ListPage {
     action: String,
 }
 
-impl ListPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     pub lang: Option<String>,
@@ -192,12 +186,6 @@ struct FormPage {
     action: String,
     check_url: String,
     delete_href: Option<String>,
-}
-
-impl FormPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 /// Validates an offer with the standard, exactly as the API does (the same function of
@@ -506,7 +494,6 @@ pub async fn check(
 #[template(path = "steward/delete.html")]
 struct DeletePage {
     chrome: Chrome,
-    lang: Lang,
     csrf: String,
     id: String,
     title: String,
@@ -514,12 +501,6 @@ struct DeletePage {
     title_dir: &'static str,
     action: String,
     back: String,
-}
-
-impl DeletePage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 /// `GET /angebote/{id}/loeschen`: asks before deleting.
@@ -550,7 +531,6 @@ pub async fn delete_form(
     );
     lotse_web::html_page(&DeletePage {
         chrome,
-        lang,
         csrf: csrf.as_str().to_owned(),
         title_dir: lotse_web::dir_of(&title_lang),
         title,

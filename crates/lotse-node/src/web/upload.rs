@@ -32,17 +32,10 @@ use crate::store::PendingImport;
 #[template(path = "steward/upload.html")]
 struct UploadPage {
     chrome: Chrome,
-    lang: Lang,
     csrf: String,
     action: String,
     error: Option<String>,
     notice: Option<String>,
-}
-
-impl UploadPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +64,6 @@ fn upload_page(
     );
     UploadPage {
         chrome,
-        lang,
         csrf: csrf.as_str().to_owned(),
         action: page::href(lang, "/hochladen"),
         error,
@@ -238,7 +230,6 @@ pub async fn upload(
 #[template(path = "steward/report.html")]
 struct ReportPage {
     chrome: Chrome,
-    lang: Lang,
     csrf: String,
     file_name: String,
     received: usize,
@@ -249,12 +240,6 @@ struct ReportPage {
     discard_action: String,
     upload_href: String,
     expires: String,
-}
-
-impl ReportPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 async fn load(
@@ -305,7 +290,6 @@ pub async fn show(
     );
     lotse_web::html_page(&ReportPage {
         chrome,
-        lang,
         csrf: csrf.as_str().to_owned(),
         file_name: pending.file_name,
         received: prepared.received,
@@ -332,19 +316,12 @@ pub struct ConfirmForm {
 #[template(path = "steward/result.html")]
 struct ResultPage {
     chrome: Chrome,
-    lang: Lang,
     committed: bool,
     counts: String,
     rows: Vec<ReportRow>,
     import_href: Option<String>,
     upload_href: String,
     offers_href: String,
-}
-
-impl ResultPage {
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        self.lang.t(de, en)
-    }
 }
 
 /// `POST /hochladen/{id}/bestaetigen`: runs the push on the kept file.
@@ -401,7 +378,6 @@ pub async fn confirm(
     );
     let mut r = lotse_web::html_page(&ResultPage {
         chrome,
-        lang,
         committed: report.committed,
         counts: report::counts_line(lang, &report),
         rows: report::rows(lang, &report.findings),
