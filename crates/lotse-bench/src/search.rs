@@ -46,6 +46,9 @@ pub struct Args {
     /// (for measuring queries repeatedly; the build is then not measured).
     #[arg(long, requires = "index_dir")]
     reuse_index: bool,
+    /// Only these query classes (e.g. `Q1,Q3`; all by default), for profiling one class.
+    #[arg(long, value_delimiter = ',')]
+    classes: Vec<String>,
 }
 
 /// One benchmark query in both forms.
@@ -287,7 +290,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         peak_rss_mib().unwrap_or(0.0)
     );
 
-    let qs = queries(args.queries);
+    let mut qs = queries(args.queries);
+    if !args.classes.is_empty() {
+        qs.retain(|q| args.classes.iter().any(|c| c == q.class));
+    }
     let requests: Vec<SearchRequest> = qs
         .iter()
         .map(|q| SearchRequest::from_pairs(q.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
