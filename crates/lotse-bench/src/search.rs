@@ -621,6 +621,7 @@ mod tests {
             index_dir: Some(dir.path().join("index")),
             writer_threads: 1,
             reuse_index: false,
+            classes: Vec::new(),
         })
         .unwrap();
     }
