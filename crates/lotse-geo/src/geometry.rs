@@ -28,6 +28,33 @@ pub fn haversine_m(a: LatLon, b: LatLon) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
+/// A point on the unit sphere: the straight-line (chord) distance between two such points
+/// grows with their great-circle distance, so comparing squared chords orders points by
+/// distance exactly as [`haversine_m`] does, with six multiplications instead of five
+/// trigonometric functions per point (see [`chord2_of_m`] and [`m_of_chord2`]).
+pub fn unit_vector(p: LatLon) -> [f64; 3] {
+    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The squared chord between two points of [`unit_vector`].
+#[inline]
+pub fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let (x, y, z) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    x * x + y * y + z * z
+}
+
+/// The squared chord of a great-circle distance in metres.
+pub fn chord2_of_m(m: f64) -> f64 {
+    let c = 2.0 * (m.max(0.0) / (2.0 * EARTH_RADIUS_M)).min(std::f64::consts::FRAC_PI_2).sin();
+    c * c
+}
+
+/// The great-circle distance in metres of a squared chord.
+pub fn m_of_chord2(c2: f64) -> f64 {
+    2.0 * EARTH_RADIUS_M * (c2.max(0.0).sqrt() / 2.0).min(1.0).asin()
+}
+
 /// An axis-aligned bounding box in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BBox {
@@ -138,6 +165,17 @@ fn point_segment_distance(ax: f64, ay: f64, bx: f64, by: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn chords_give_the_great_circle_distance() {
+        let a = LatLon::new(51.4556, 7.0116);
+        for b in [LatLon::new(51.5136, 7.4653), LatLon::new(51.4556, 7.0117), LatLon::new(-33.9, 151.2)] {
+            let m = haversine_m(a, b);
+            let c2 = chord2(&unit_vector(a), &unit_vector(b));
+            assert!((m_of_chord2(c2) - m).abs() < 1e-6 * m.max(1.0), "{b:?}: {} vs {m}", m_of_chord2(c2));
+            assert!((chord2_of_m(m) - c2).abs() <= 1e-12, "{b:?}");
+        }
+    }
+
     use super::*;
 
     fn square() -> Polygon {

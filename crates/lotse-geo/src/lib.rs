@@ -11,5 +11,5 @@
 mod geometry;
 mod region;
 
-pub use geometry::{BBox, LatLon, haversine_m};
+pub use geometry::{BBox, LatLon, chord2, chord2_of_m, haversine_m, m_of_chord2, unit_vector};
 pub use region::{Municipality, PostcodeCentroid, Region, ruhr};

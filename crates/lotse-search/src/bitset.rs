@@ -86,21 +86,36 @@ impl BitSet {
         }
     }
 
+    /// The ids of `self ∩ other` in ascending order, without building the intersection.
+    pub fn intersection<'a>(&'a self, other: &'a BitSet) -> impl Iterator<Item = u32> + 'a {
+        bits(self.words.iter().zip(&other.words).map(|(a, b)| a & b))
+    }
+
+    /// The ids of `self \ other` in ascending order, without building the difference.
+    pub fn difference<'a>(&'a self, other: &'a BitSet) -> impl Iterator<Item = u32> + 'a {
+        bits(self.words.iter().zip(&other.words).map(|(a, b)| a & !b))
+    }
+
     /// The ids in ascending order.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &w)| {
-            let base = (i as u32) * 64;
-            let mut rest = w;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = rest.trailing_zeros();
-                rest &= rest - 1;
-                Some(base + bit)
-            })
-        })
+        bits(self.words.iter().copied())
     }
+}
+
+/// The positions of the set bits of consecutive 64-bit words.
+fn bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = u32> {
+    words.enumerate().flat_map(|(i, w)| {
+        let base = (i as u32) * 64;
+        let mut rest = w;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros();
+            rest &= rest - 1;
+            Some(base + bit)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -123,6 +138,8 @@ mod tests {
         assert_eq!(c.iter().collect::<Vec<_>>(), [0, 64, 129]);
         c.union_with(&a);
         assert_eq!(c, a);
+        assert_eq!(a.difference(&b).collect::<Vec<_>>(), [5]);
+        assert_eq!(a.intersection(&b).collect::<Vec<_>>(), [0, 64, 129]);
         c.difference_with(&b);
         assert_eq!(c.iter().collect::<Vec<_>>(), [5]);
         assert!(!a.contains(200));

@@ -23,13 +23,13 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis::{self, Word};
 use crate::bitset::BitSet;
 use crate::request::{Dim, SearchRequest, Sort};
 use crate::schema::{Fields, IndexedPoint};
-use crate::segment::{CELL_LAT, CELL_LON, SegmentCache, SegmentData, cell_of};
+use crate::segment::{CELL_LAT, CELL_LON, Champions, SegmentCache, SegmentData, cell_of};
 use crate::snippet;
 
 /// One result.
@@ -103,7 +103,8 @@ struct Ranked {
     segment: u32,
     doc: u32,
     score: f32,
-    distance_m: Option<f64>,
+    /// The squared chord to `near` (see [`lotse_geo::unit_vector`]): it orders by distance.
+    chord2: Option<f64>,
 }
 
 impl Ranked {
@@ -145,8 +146,11 @@ pub(crate) fn parse_query(q: &str) -> ParsedQuery {
 }
 
 /// The clauses of one word of the query: terms scored by BM25 (with their field weights) and
-/// expansions (prefix while typing, typo tolerance) that add a constant where they match.
+/// expansions (prefix while typing, typo tolerance) that score a constant where they match and
+/// the terms do not.
 struct WordClauses {
+    /// Names the word's terms for the segments' caches of document sets.
+    key: String,
     terms: Vec<(Term, f32)>,
     expansions: Vec<Expansion>,
 }
@@ -173,7 +177,7 @@ impl Expansion {
         reader: &SegmentReader,
         data: &SegmentData,
     ) -> tantivy::Result<Arc<BitSet>> {
-        data.expansion(&self.key, || {
+        data.cached_set(&self.key, || {
             let weight = match self.weight.get() {
                 Some(w) => w,
                 None => {
@@ -244,7 +248,7 @@ fn word_clauses(
         }
         // Terms that occur nowhere add nothing but work.
         let terms = terms.into_iter().filter(|(_, _, n)| *n > 0).map(|(t, w, _)| (t, w)).collect();
-        out.push(WordClauses { terms, expansions });
+        out.push(WordClauses { key: format!("terms {} {}", w.stem, w.folded), terms, expansions });
     }
     Ok(out)
 }
@@ -264,8 +268,11 @@ fn boosted_terms(terms: &[(Term, f32)]) -> Vec<Box<dyn Query>> {
 /// union does) and its expansions.
 ///
 /// The matches are the intersection of the words' bit sets, built without scoring. Scores are
-/// the sum over the words of the union's BM25 score and the constants of the expansions that
-/// match. A query of one word (the common case) lets tantivy rank its union with block-max
+/// the sum over the words of the union's BM25 score where the word's terms match, and of the
+/// constants of its matching expansions where they do not: a prefix or a typo stands in for
+/// a word that is missing, it does not add to one that is there. (That also keeps block-max
+/// pruning at its full threshold: the terms' scores alone decide among the documents they
+/// match.) A query of one word (the common case) lets tantivy rank its union with block-max
 /// pruning, so that most matches are never scored; otherwise only the documents that pass
 /// everything else are scored, one by one.
 struct Text {
@@ -273,9 +280,25 @@ struct Text {
 }
 
 struct WordPlan {
+    key: String,
     union: Option<Box<dyn Weight>>,
+    /// Each term alone, scored (with its field weight), for scoring single documents: seeking
+    /// a term's postings is far cheaper than seeking a union of them.
+    scored: Vec<Box<dyn Weight>>,
     terms: Vec<Box<dyn Weight>>,
     expansions: Vec<Expansion>,
+}
+
+impl WordPlan {
+    /// Names what the word matches: its terms and its expansions.
+    fn name(&self) -> String {
+        let mut name = self.key.clone();
+        for e in &self.expansions {
+            name.push_str(" | ");
+            name.push_str(&e.key);
+        }
+        name
+    }
 }
 
 impl Text {
@@ -292,6 +315,8 @@ impl Text {
             } else {
                 Some(BooleanQuery::union(boosted_terms(&w.terms)).weight(scoring)?)
             };
+            let scored =
+                boosted_terms(&w.terms).iter().map(|q| q.weight(scoring)).collect::<tantivy::Result<_>>()?;
             let terms = w
                 .terms
                 .iter()
@@ -300,7 +325,7 @@ impl Text {
                         .weight(EnableScoring::disabled_from_searcher(searcher))
                 })
                 .collect::<tantivy::Result<_>>()?;
-            plans.push(WordPlan { union, terms, expansions: w.expansions });
+            plans.push(WordPlan { key: w.key, union, scored, terms, expansions: w.expansions });
         }
         Ok(Some(Text { words: plans }))
     }
@@ -332,9 +357,15 @@ fn fill(weight: &dyn Weight, reader: &SegmentReader, max_doc: u32) -> tantivy::R
     Ok(set)
 }
 
+/// A grid cell and the documents with a point in it.
+type Cell<'d> = ((i32, i32), &'d [DocId]);
+
 /// Where documents must lie, prepared for a fast test.
 struct Area {
     near: Option<(LatLon, f64)>,
+    /// `near` on the unit sphere and the squared chord of its radius: a point is inside when
+    /// its squared chord to the centre is at most that.
+    near_xyz: Option<([f64; 3], f64)>,
     /// A rectangle around `near` that holds its circle: most points fail this cheap test
     /// and need no great-circle distance.
     near_box: Option<crate::request::BBox>,
@@ -344,6 +375,7 @@ struct Area {
 impl Area {
     fn new(req: &SearchRequest) -> Area {
         let near = req.near.map(|(lat, lon, radius_km)| (LatLon { lat, lon }, radius_km * 1000.0));
+        let near_xyz = near.map(|(c, r)| (lotse_geo::unit_vector(c), lotse_geo::chord2_of_m(r)));
         let near_box = req.near.map(|(lat, lon, radius_km)| {
             // On the sphere of the distance function a degree is 111.2 km of latitude and
             // 111.2 km × cos(latitude) of longitude; the smaller divisors and the latitude of
@@ -359,12 +391,12 @@ impl Area {
                 max_lat: lat + dlat,
             }
         });
-        Area { near, near_box, bbox: req.bbox }
+        Area { near, near_xyz, near_box, bbox: req.bbox }
     }
 
-    /// The documents of a segment in the area, read from the grid cells the area overlaps;
-    /// `None` without an area. Cells that lie wholly inside need no test per document.
-    fn set(&self, data: &SegmentData) -> Option<BitSet> {
+    /// The grid cells of a segment the area overlaps, with their documents; `None` without an
+    /// area.
+    fn cells<'d>(&self, data: &'d SegmentData) -> Option<Vec<Cell<'d>>> {
         let rect = match (self.bbox, self.near_box) {
             (None, None) => return None,
             (Some(b), None) | (None, Some(b)) => b,
@@ -375,42 +407,78 @@ impl Area {
                 max_lat: a.max_lat.min(b.max_lat),
             },
         };
-        let mut set = BitSet::empty(data.max_doc);
+        let mut out = Vec::new();
         if !(rect.min_lat <= rect.max_lat && rect.min_lon <= rect.max_lon) {
-            return Some(set);
+            return Some(out);
         }
         let (y0, x0) = cell_of(rect.min_lat, rect.min_lon);
         let (y1, x1) = cell_of(rect.max_lat, rect.max_lon);
-        let mut visit = |cell: (i32, i32), docs: &[u32]| {
-            if self.covers(cell) {
-                docs.iter().for_each(|&d| set.insert(d));
-            } else {
-                for &d in docs {
-                    if !set.contains(d) && self.check(data.points(d)).is_some() {
-                        set.insert(d);
-                    }
-                }
-            }
-        };
         let span = (i64::from(y1) - i64::from(y0) + 1) * (i64::from(x1) - i64::from(x0) + 1);
         if span > data.grid.len() as i64 {
             // A window larger than the populated grid (a map of the whole country): walk the
             // cells there are.
             for (&cell, docs) in &data.grid {
                 if (y0..=y1).contains(&cell.0) && (x0..=x1).contains(&cell.1) {
-                    visit(cell, docs);
+                    out.push((cell, docs.as_slice()));
                 }
             }
         } else {
             for y in y0..=y1 {
                 for x in x0..=x1 {
                     if let Some(docs) = data.grid.get(&(y, x)) {
-                        visit((y, x), docs);
+                        out.push(((y, x), docs.as_slice()));
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The documents of a segment in the area, read from the grid cells the area overlaps;
+    /// `None` without an area. Cells that lie wholly inside need no test per document.
+    ///
+    /// Only documents of `within` are tested one by one (the others are not wanted anyway),
+    /// so the caller narrows the search by the cheaper sets first.
+    fn set(&self, data: &SegmentData, within: &BitSet) -> Option<BitSet> {
+        let cells = self.cells(data)?;
+        let mut set = BitSet::empty(data.max_doc);
+        for (cell, docs) in cells {
+            if self.covers(cell) {
+                docs.iter().for_each(|&d| set.insert(d));
+            } else {
+                for &d in docs {
+                    if within.contains(d)
+                        && !set.contains(d)
+                        && self.check(data.points(d), data.xyz(d)).is_some()
+                    {
+                        set.insert(d);
                     }
                 }
             }
         }
         Some(set)
+    }
+
+    /// The cells around `near`, nearest first, each with a lower bound of the squared chord
+    /// from `near` to any point in it: a search ordered by distance stops at the first cell
+    /// that cannot hold anything nearer than its page's farthest entry. `None` without `near`.
+    fn cells_by_distance<'d>(&self, data: &'d SegmentData) -> Option<Vec<(f64, &'d [DocId])>> {
+        let (centre, _) = self.near?;
+        let mut out: Vec<(f64, &[DocId])> = self
+            .cells(data)?
+            .into_iter()
+            .map(|((y, x), docs)| {
+                // The cell's point nearest the centre, taken by clamping its coordinates, is
+                // within a metre of the true nearest point for cells of two kilometres; 100 m
+                // less keeps the bound safely below every distance in the cell.
+                let lat = centre.lat.clamp(f64::from(y) * CELL_LAT, f64::from(y + 1) * CELL_LAT);
+                let lon = centre.lon.clamp(f64::from(x) * CELL_LON, f64::from(x + 1) * CELL_LON);
+                let m = lotse_geo::haversine_m(centre, LatLon { lat, lon }) - 100.0;
+                (lotse_geo::chord2_of_m(m), docs)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some(out)
     }
 
     /// Whether every point of a grid cell lies inside the area. The cell is taken a hair
@@ -437,26 +505,27 @@ impl Area {
         }
     }
 
-    /// `None` when the document lies outside; otherwise the distance to `near` (if any).
-    fn check(&self, points: &[(f64, f64)]) -> Option<Option<f64>> {
+    /// `None` when the document (with its points and their [`lotse_geo::unit_vector`]s) lies
+    /// outside; otherwise the squared chord to `near` (if any) of its nearest point inside.
+    fn check(&self, points: &[(f64, f64)], xyz: &[[f64; 3]]) -> Option<Option<f64>> {
         if self.near.is_none() && self.bbox.is_none() {
             return Some(None);
         }
         let mut nearest: Option<f64> = None;
         let mut inside = false;
-        for &(lat, lon) in points {
+        for (&(lat, lon), v) in points.iter().zip(xyz) {
             let p = LatLon { lat, lon };
             if self.bbox.as_ref().is_some_and(|b| !b.contains(p))
                 || self.near_box.as_ref().is_some_and(|b| !b.contains(p))
             {
                 continue;
             }
-            match self.near {
+            match self.near_xyz {
                 Some((centre, radius)) => {
-                    let d = lotse_geo::haversine_m(centre, p);
-                    if d <= radius {
+                    let c2 = lotse_geo::chord2(&centre, v);
+                    if c2 <= radius {
                         inside = true;
-                        nearest = Some(nearest.map_or(d, |n| n.min(d)));
+                        nearest = Some(nearest.map_or(c2, |n| n.min(c2)));
                     }
                 }
                 None => inside = true,
@@ -510,7 +579,7 @@ pub(crate) struct SegmentMatch<'a> {
 }
 
 struct WordSets {
-    terms: BitSet,
+    terms: Arc<BitSet>,
     expansions: Vec<(Arc<BitSet>, f32)>,
 }
 
@@ -540,20 +609,16 @@ impl<'a> Prepared<'a> {
         let data = cache.get(reader, fields)?;
         let max_doc = data.max_doc;
         let mut matched = (*data.visible(reader, req.today, req.include_expired)).clone();
-        if let Some(area) = self.area.set(&data) {
-            matched.intersect_with(&area);
-        }
-        if !req.open_on.is_empty() {
-            let closed: Vec<u32> = matched.iter().filter(|&d| !data.open_on(d, &req.open_on)).collect();
-            closed.into_iter().for_each(|d| matched.remove(d));
-        }
         let mut words = Vec::new();
         for plan in self.text.iter().flat_map(|t| &t.words) {
-            let mut terms = BitSet::empty(max_doc);
-            for w in &plan.terms {
-                w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| terms.insert(d)))?;
-            }
-            let mut any = terms.clone();
+            let terms = data.cached_set(&plan.key, || {
+                let mut terms = BitSet::empty(max_doc);
+                for w in &plan.terms {
+                    w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| terms.insert(d)))?;
+                }
+                Ok(terms)
+            })?;
+            let mut any = (*terms).clone();
             let mut expansions = Vec::with_capacity(plan.expansions.len());
             for e in &plan.expansions {
                 let set = e.documents(self.searcher, reader, &data)?;
@@ -562,6 +627,14 @@ impl<'a> Prepared<'a> {
             }
             matched.intersect_with(&any);
             words.push(WordSets { terms, expansions });
+        }
+        // The area and the dates test documents one by one: only those that matched so far.
+        if let Some(area) = self.area.set(&data, &matched) {
+            matched.intersect_with(&area);
+        }
+        if !req.open_on.is_empty() {
+            let closed: Vec<u32> = matched.iter().filter(|&d| !data.open_on(d, &req.open_on)).collect();
+            closed.into_iter().for_each(|d| matched.remove(d));
         }
         let selected = selections(&data, req);
         let mut results = matched.clone();
@@ -575,8 +648,9 @@ impl<'a> Prepared<'a> {
     fn scorer<'m>(&self, m: &'m SegmentMatch<'_>) -> tantivy::Result<DocScorer<'m>> {
         let mut words = Vec::new();
         for (plan, sets) in self.text.iter().flat_map(|t| &t.words).zip(&m.words) {
-            let union = plan.union.as_ref().map(|u| u.scorer(m.reader, 1.0)).transpose()?;
-            words.push((union, sets.expansions.as_slice()));
+            let terms =
+                plan.scored.iter().map(|w| w.scorer(m.reader, 1.0)).collect::<tantivy::Result<_>>()?;
+            words.push((terms, sets.expansions.as_slice()));
         }
         Ok(DocScorer { words })
     }
@@ -585,22 +659,26 @@ impl<'a> Prepared<'a> {
 /// The documents of a word's expansions with the constant each adds.
 type Expansions = [(Arc<BitSet>, f32)];
 
-/// Scores documents one by one, in ascending order, by seeking each word's scorer.
+/// Scores documents one by one, in ascending order, by seeking each word's term scorers (the
+/// sum of the matching terms is the score of their union).
 struct DocScorer<'m> {
-    words: Vec<(Option<Box<dyn Scorer>>, &'m Expansions)>,
+    words: Vec<(Vec<Box<dyn Scorer>>, &'m Expansions)>,
 }
 
 impl DocScorer<'_> {
     fn score(&mut self, doc: u32) -> f32 {
         let mut s = 0.0;
-        for (union, expansions) in &mut self.words {
-            if let Some(u) = union {
-                let at = if u.doc() < doc { u.seek(doc) } else { u.doc() };
+        for (terms, expansions) in &mut self.words {
+            let mut word = 0.0;
+            let mut matched = false;
+            for t in terms.iter_mut() {
+                let at = if t.doc() < doc { t.seek(doc) } else { t.doc() };
                 if at == doc {
-                    s += u.score();
+                    matched = true;
+                    word += t.score();
                 }
             }
-            s += expansion_score(expansions, doc);
+            s += if matched { word } else { expansion_score(expansions, doc) };
         }
         quantize(s)
     }
@@ -618,18 +696,19 @@ fn ranked(
     segment: u32,
     doc: u32,
     score: f32,
-    distance_m: Option<f64>,
+    chord2: Option<f64>,
 ) -> Ranked {
     let primary = match req.sort {
         Sort::Relevance if text => f64::from(score),
-        Sort::Distance => -distance_m.unwrap_or(f64::MAX),
+        Sort::Distance => -chord2.unwrap_or(f64::MAX),
         Sort::Relevance | Sort::Changed => data.changed[doc as usize] as f64,
     };
-    Ranked { primary, key: data.sort_key[doc as usize], segment, doc, score, distance_m }
+    Ranked { primary, key: data.sort_key[doc as usize], segment, doc, score, chord2 }
 }
 
 /// Calls `on_result` for every result of `req` with its segment's data, segment ordinal,
-/// document, score (when `scores`; else 0) and distance from `near`; returns the total.
+/// document, score (when `scores`; else 0) and squared chord to `near` (an order of distance,
+/// see [`lotse_geo::unit_vector`]); returns the total.
 pub(crate) fn pass(
     searcher: &Searcher,
     fields: &Fields,
@@ -646,8 +725,11 @@ pub(crate) fn pass(
         let mut scorer = if scores && prepared.has_text() { Some(prepared.scorer(&m)?) } else { None };
         for doc in m.results.iter() {
             let score = scorer.as_mut().map_or(0.0, |s| s.score(doc));
-            let distance =
-                if req.near.is_some() { prepared.area.check(m.data.points(doc)).flatten() } else { None };
+            let distance = if req.near.is_some() {
+                prepared.area.check(m.data.points(doc), m.data.xyz(doc)).flatten()
+            } else {
+                None
+            };
             on_result(&m.data, m.ord, doc, score, distance);
             total += 1;
         }
@@ -656,7 +738,7 @@ pub(crate) fn pass(
 }
 
 /// Called for each result with its segment's data, the segment ordinal, the document, its
-/// score and its distance from `near`.
+/// score and its squared chord to `near`.
 pub(crate) type OnResult<'a> = dyn FnMut(&SegmentData, u32, u32, f32, Option<f64>) + 'a;
 
 /// Every result of `req` in the order a search would list them (for exports and maps).
@@ -721,40 +803,163 @@ pub(crate) fn search(
     let mut total = 0;
     let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
     let by_score = text && req.sort == Sort::Relevance;
+    // A search by words alone (no area, no dates) names the same matches each time it is
+    // asked, so its facet counts are remembered per segment.
+    let text_only = match &prepared.text {
+        Some(t) if req.near.is_none() && req.bbox.is_none() && req.open_on.is_empty() => {
+            Some(t.words.iter().map(WordPlan::name).collect::<Vec<_>>().join(" + "))
+        }
+        _ => None,
+    };
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let m = prepared.segment(ord as u32, reader, fields, cache)?;
         total += m.results.count();
-        count_facets(&m.data, &m.matched, &m.selected, &mut counts);
+        let of_matched = match &text_only {
+            Some(key) => {
+                let key =
+                    format!("{key} {} {} {}", req.today, req.include_expired, reader.num_deleted_docs());
+                Some(m.data.cached_tally(&key, || {
+                    let mut t = vec![0; m.data.codes.len()];
+                    count_over(&m.data, &m.matched, &(0..Dim::ALL.len()).collect::<Vec<_>>(), &mut t);
+                    t
+                })?)
+            }
+            None => None,
+        };
+        let mut tally = vec![0u64; m.data.codes.len()];
+        count_facets(&m.data, &m.matched, &m.selected, of_matched.as_ref().map(|t| t.as_slice()), &mut tally);
+        add_tally(&m.data, &tally, &mut counts);
         if window == 0 || m.results.is_empty() {
             continue;
         }
         let distance = |doc: u32| {
-            if req.near.is_some() { prepared.area.check(m.data.points(doc)).flatten() } else { None }
+            if req.near.is_some() {
+                prepared.area.check(m.data.points(doc), m.data.xyz(doc)).flatten()
+            } else {
+                None
+            }
         };
         let candidate = |doc: u32, score: f32| ranked(req, text, &m.data, m.ord, doc, score, distance(doc));
         let single = match (&prepared.text, &m.words[..]) {
-            (Some(t), [sets]) if by_score => t.words[0].union.as_ref().map(|u| (u, sets)),
+            (Some(t), [sets]) if by_score => Some((&t.words[0], sets)),
             _ => None,
         };
-        match single {
-            Some((union, sets)) => {
-                // Block-max pruning over the terms; the expansions can add at most `bonus`.
-                let bonus: f32 = sets.expansions.iter().map(|(_, b)| b).sum();
-                union.for_each_pruning(top.threshold() - bonus, reader, &mut |doc, score| {
-                    if m.results.contains(doc) {
-                        let score = quantize(score + expansion_score(&sets.expansions, doc));
-                        let c = candidate(doc, score);
-                        if top.admits(&c) {
-                            top.push(c);
-                        }
-                    }
-                    top.threshold() - bonus
-                })?;
-                // What only the expansions match.
-                for doc in m.results.iter().filter(|&d| !sets.terms.contains(d)) {
-                    let c = candidate(doc, quantize(expansion_score(&sets.expansions, doc)));
+        // Takes a champion list's documents that are results, best first, until the page is
+        // full; whether the rest of the word's documents must still be looked at, and the last
+        // entry of the list (all of the rest ranks after it).
+        let walk = |top: &mut TopK, champions: &Champions| {
+            let mut taken = 0;
+            for &(doc, score) in &champions.docs {
+                if taken >= window {
+                    break;
+                }
+                if m.results.contains(doc) {
+                    taken += 1;
+                    let c = candidate(doc, score);
                     if top.admits(&c) {
                         top.push(c);
+                    }
+                }
+            }
+            let last = champions.docs.last().map(|&(doc, score)| (score, m.data.sort_key[doc as usize]));
+            (taken < window && champions.truncated, last)
+        };
+        let after = |last: Option<(f32, u64)>, doc: u32, score: f32| {
+            last.is_none_or(|(s, k)| score < s || (score == s && m.data.sort_key[doc as usize] > k))
+        };
+        if req.sort == Sort::Distance
+            && let Some(cells) = prepared.area.cells_by_distance(&m.data)
+        {
+            // Nearest first: the cells in order of distance, until the next cell is farther
+            // than the page's farthest entry. Scores (shown, not ranked by) are computed
+            // afterwards for what entered, in ascending order as the scorers need.
+            let mut near = TopK { window, heap: BinaryHeap::with_capacity(window + 1) };
+            let mut seen = std::collections::HashSet::new();
+            for (bound, docs) in cells {
+                if near.heap.len() >= window && near.heap.peek().is_some_and(|w| -w.primary < bound) {
+                    break;
+                }
+                for &doc in docs {
+                    // A document with points in several cells is listed in each.
+                    if !m.results.contains(doc) || (m.data.points(doc).len() > 1 && !seen.insert(doc)) {
+                        continue;
+                    }
+                    let c = candidate(doc, 0.0);
+                    if near.admits(&c) {
+                        near.push(c);
+                    }
+                }
+            }
+            let mut entered = near.heap.into_vec();
+            entered.sort_by_key(|c| c.doc);
+            if text {
+                let mut scorer = prepared.scorer(&m)?;
+                entered.iter_mut().for_each(|c| c.score = scorer.score(c.doc));
+            }
+            for c in entered {
+                if top.admits(&c) {
+                    top.push(c);
+                }
+            }
+            continue;
+        }
+        match single {
+            Some((plan, sets)) => {
+                if let Some(union) = &plan.union {
+                    // The word's best documents first, from its champion list.
+                    let key = format!("{} @{}", plan.key, searcher.generation().generation_id());
+                    let champions =
+                        m.data.cached_champions(&key, || champion_list(union.as_ref(), reader, &m.data))?;
+                    if let (true, last) = walk(&mut top, &champions) {
+                        // The list ran out first (a selective filter, a deep page). When few
+                        // of the word's documents are results, those are scored one by one;
+                        // otherwise block-max pruning goes over the word's documents.
+                        let left = m.results.intersection_count(&sets.terms);
+                        if left * 8 < sets.terms.count() {
+                            let mut scorer = prepared.scorer(&m)?;
+                            for doc in m.results.intersection(&sets.terms) {
+                                let score = scorer.score(doc);
+                                if after(last, doc, score) {
+                                    let c = candidate(doc, score);
+                                    if top.admits(&c) {
+                                        top.push(c);
+                                    }
+                                }
+                            }
+                        } else {
+                            union.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
+                                let score = quantize(score);
+                                if after(last, doc, score) && m.results.contains(doc) {
+                                    let c = candidate(doc, score);
+                                    if top.admits(&c) {
+                                        top.push(c);
+                                    }
+                                }
+                                top.threshold()
+                            })?;
+                        }
+                    }
+                }
+                // What only the expansions match scores at most the sum of their constants:
+                // once the page's worst entry scores more, none of it can enter. Otherwise
+                // its best first, from a champion list of its own.
+                let most = f64::from(quantize(sets.expansions.iter().map(|(_, b)| b).sum()));
+                if !sets.expansions.is_empty()
+                    && (top.heap.len() < window || top.heap.peek().is_some_and(|w| w.primary <= most))
+                {
+                    let key = format!("{} only", plan.name());
+                    let champions =
+                        m.data.cached_champions(&key, || Ok(expansion_champions(sets, &m.data)))?;
+                    if let (true, last) = walk(&mut top, &champions) {
+                        for doc in m.results.difference(&sets.terms) {
+                            let score = quantize(expansion_score(&sets.expansions, doc));
+                            if after(last, doc, score) {
+                                let c = candidate(doc, score);
+                                if top.admits(&c) {
+                                    top.push(c);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -800,20 +1005,105 @@ pub(crate) fn search(
     })
 }
 
-/// Adds this segment's facet counts: for each filter, over the matches that pass every other
-/// filter.
+/// How many documents a champion list holds: a page of up to 100 results under filters that
+/// pass one document in twenty is answered from it.
+const CHAMPIONS: usize = 2048;
+
+/// The [`Champions`] of a word (its terms' union) in a segment: every document it matches
+/// scored once, the best kept in the order of the results (score, then the stable key).
+fn champion_list(
+    union: &dyn Weight,
+    reader: &SegmentReader,
+    data: &SegmentData,
+) -> tantivy::Result<Champions> {
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(CHAMPIONS + 1);
+    let mut matched = 0usize;
+    union.for_each(reader, &mut |doc, score| {
+        matched += 1;
+        let score = quantize(score);
+        keep_best(
+            &mut best,
+            Ranked {
+                primary: f64::from(score),
+                key: data.sort_key[doc as usize],
+                segment: 0,
+                doc,
+                score,
+                chord2: None,
+            },
+        );
+    })?;
+    Ok(champions_of(best, matched))
+}
+
+/// The [`Champions`] of what only a word's expansions match (not its terms): scored by their
+/// constants, the best kept in the order of the results.
+fn expansion_champions(sets: &WordSets, data: &SegmentData) -> Champions {
+    let mut any = BitSet::empty(data.max_doc);
+    for (set, _) in &sets.expansions {
+        any.union_with(set);
+    }
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(CHAMPIONS + 1);
+    let mut matched = 0usize;
+    for doc in any.difference(&sets.terms) {
+        matched += 1;
+        let score = quantize(expansion_score(&sets.expansions, doc));
+        keep_best(
+            &mut best,
+            Ranked {
+                primary: f64::from(score),
+                key: data.sort_key[doc as usize],
+                segment: 0,
+                doc,
+                score,
+                chord2: None,
+            },
+        );
+    }
+    champions_of(best, matched)
+}
+
+fn keep_best(best: &mut BinaryHeap<Ranked>, c: Ranked) {
+    if best.len() < CHAMPIONS {
+        best.push(c);
+    } else if best.peek().is_some_and(|worst| c.better(worst) == Ordering::Greater) {
+        best.pop();
+        best.push(c);
+    }
+}
+
+fn champions_of(best: BinaryHeap<Ranked>, matched: usize) -> Champions {
+    let mut docs = best.into_vec();
+    docs.sort_by(|a, b| b.better(a));
+    Champions { docs: docs.into_iter().map(|r| (r.doc, r.score)).collect(), truncated: matched > CHAMPIONS }
+}
+
+/// Adds this segment's facet counts (per value code, to `tally`): for each filter, over the
+/// matches that pass every other filter. Each group of counts comes from popcounts of the
+/// values' bit sets against its base set or from the value codes of the base's documents,
+/// whichever reads less: a popcount costs the same for any number of matches, the codes grow
+/// with the matches. `of_matched`, when given, holds the counts over all of `matched`
+/// (remembered for text-only searches), which is the base of a filter that is the only one
+/// selected.
 fn count_facets(
     data: &SegmentData,
     matched: &BitSet,
     selected: &[Option<BitSet>],
-    counts: &mut [HashMap<String, u64>],
+    of_matched: Option<&[u64]>,
+    tally: &mut [u64],
 ) {
+    let selections = selected.iter().filter(|s| s.is_some()).count();
+    if let (Some(t), 0) = (of_matched, selections) {
+        tally.iter_mut().zip(t).for_each(|(a, b)| *a += b);
+        return;
+    }
     let n = matched.count();
     if n == 0 {
         return;
     }
-    if n * 8 < u64::from(data.max_doc) {
-        count_facets_per_document(data, matched, selected, counts);
+    let all: Vec<usize> = (0..Dim::ALL.len()).collect();
+    if of_matched.is_none() && by_codes(data, n, &all) {
+        count_facets_per_document(data, matched, selected, tally);
         return;
     }
     // The matches that pass every filter: the base of every filter without a selection.
@@ -821,27 +1111,70 @@ fn count_facets(
     for s in selected.iter().flatten() {
         passing.intersect_with(s);
     }
-    for dim in Dim::ALL {
-        let i = dim as usize;
-        let base = if selected[i].is_some() {
-            let mut base = matched.clone();
-            for (j, s) in selected.iter().enumerate() {
-                if let (true, Some(s)) = (j != i, s) {
-                    base.intersect_with(s);
-                }
-            }
-            std::borrow::Cow::Owned(base)
-        } else {
-            std::borrow::Cow::Borrowed(&passing)
-        };
-        if base.is_empty() {
+    let free: Vec<usize> = all.iter().copied().filter(|&i| selected[i].is_none()).collect();
+    count_over(data, &passing, &free, tally);
+    for (i, own) in selected.iter().enumerate() {
+        if own.is_none() {
             continue;
         }
-        for (value, set) in &data.values[i] {
-            let n = base.intersection_count(set);
-            if n > 0 {
-                *counts[i].entry(value.clone()).or_default() += n;
+        if let (Some(t), 1) = (of_matched, selections) {
+            let codes = data.dim_start[i]..data.dim_start[i] + data.values[i].len();
+            tally[codes.clone()].iter_mut().zip(&t[codes]).for_each(|(a, b)| *a += b);
+            continue;
+        }
+        let mut base = matched.clone();
+        for (j, s) in selected.iter().enumerate() {
+            if let (true, Some(s)) = (j != i, s) {
+                base.intersect_with(s);
             }
+        }
+        count_over(data, &base, &[i], tally);
+    }
+}
+
+/// Whether counting the values of `dims` over `n` documents is cheaper from the documents'
+/// value codes than by popcounts: in word operations, a popcount reads the segment's words
+/// once per value, the codes cost each document about two per code it holds.
+fn by_codes(data: &SegmentData, n: u64, dims: &[usize]) -> bool {
+    let values: u64 = dims.iter().map(|&i| data.values[i].len() as u64).sum();
+    let words = u64::from(data.max_doc).div_ceil(64);
+    let codes_per_doc = (data.doc_codes.len() as u64).div_ceil(u64::from(data.max_doc).max(1)).max(1);
+    n * codes_per_doc * 2 < values * words
+}
+
+/// Adds the counts of the values of `dims` over the documents of `base` to `tally`.
+fn count_over(data: &SegmentData, base: &BitSet, dims: &[usize], tally: &mut [u64]) {
+    if dims.is_empty() {
+        return;
+    }
+    let n = base.count();
+    if n == 0 {
+        return;
+    }
+    if by_codes(data, n, dims) {
+        let mask: u32 = dims.iter().map(|&i| 1u32 << i).sum();
+        for doc in base.iter() {
+            for &c in data.doc_values(doc) {
+                if mask & (1 << data.codes[c as usize].0) != 0 {
+                    tally[c as usize] += 1;
+                }
+            }
+        }
+        return;
+    }
+    for &i in dims {
+        for (k, set) in data.values[i].values().enumerate() {
+            tally[data.dim_start[i] + k] += base.intersection_count(set);
+        }
+    }
+}
+
+/// Adds per-code counts to the counts by filter and value.
+fn add_tally(data: &SegmentData, tally: &[u64], counts: &mut [HashMap<String, u64>]) {
+    for (code, &n) in tally.iter().enumerate() {
+        if n > 0 {
+            let (dim, value) = &data.codes[code];
+            *counts[*dim].entry(value.clone()).or_default() += n;
         }
     }
 }
@@ -854,11 +1187,10 @@ fn count_facets_per_document(
     data: &SegmentData,
     matched: &BitSet,
     selected: &[Option<BitSet>],
-    counts: &mut [HashMap<String, u64>],
+    tally: &mut [u64],
 ) {
     let selections: Vec<(usize, &BitSet)> =
         selected.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i, s))).collect();
-    let mut tally = vec![0u64; data.codes.len()];
     for doc in matched.iter() {
         let mut failed = None;
         let mut fails = 0;
@@ -868,20 +1200,13 @@ fn count_facets_per_document(
                 failed = Some(i);
             }
         }
-        let own = &data.doc_codes
-            [data.code_offsets[doc as usize] as usize..data.code_offsets[doc as usize + 1] as usize];
+        let own = data.doc_values(doc);
         match (fails, failed) {
             (0, _) => own.iter().for_each(|&c| tally[c as usize] += 1),
             (1, Some(dim)) => {
                 own.iter().filter(|&&c| data.codes[c as usize].0 == dim).for_each(|&c| tally[c as usize] += 1)
             }
             _ => {}
-        }
-    }
-    for (code, n) in tally.into_iter().enumerate() {
-        if n > 0 {
-            let (dim, value) = &data.codes[code];
-            *counts[*dim].entry(value.clone()).or_default() += n;
         }
     }
 }
@@ -1021,7 +1346,7 @@ fn hit(
         offer_type: offer.offer_type.clone(),
         provider: offer.provider.name.clone(),
         municipality,
-        distance_km: r.distance_m.map(|m| (m / 100.0).round() / 10.0),
+        distance_km: r.chord2.map(|c2| (lotse_geo::m_of_chord2(c2) / 100.0).round() / 10.0),
         location,
         snippet: snippet::highlight(description, &parsed.words, parsed.prefix.as_deref(), 200),
         score: r.score,
@@ -1068,7 +1393,8 @@ mod tests {
                         }
                         let p = (lat + lo * bearing.cos(), lon + lo * bearing.sin() / lat.to_radians().cos());
                         assert_eq!(
-                            area.check(&[p]).is_some(),
+                            area.check(&[p], &[lotse_geo::unit_vector(LatLon { lat: p.0, lon: p.1 })])
+                                .is_some(),
                             expect,
                             "{lat},{lon} r={radius_km} bearing {step}"
                         );

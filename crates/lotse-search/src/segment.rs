@@ -24,6 +24,8 @@ pub struct SegmentData {
     pub values: Vec<HashMap<String, BitSet>>,
     /// Every filter value of the segment as `(filter index, value)`; its position is its code.
     pub codes: Vec<(usize, String)>,
+    /// The codes of filter `i` start at `dim_start[i]`, in the iteration order of `values[i]`.
+    pub dim_start: Vec<usize>,
     /// Document `d`'s value codes are `doc_codes[code_offsets[d]..code_offsets[d + 1]]`: the
     /// values of few documents are counted from these instead of from the bit sets.
     pub code_offsets: Vec<u32>,
@@ -32,6 +34,8 @@ pub struct SegmentData {
     /// Document `d`'s points are `points[offsets[d]..offsets[d + 1]]`, as `(lat, lon)`.
     pub offsets: Vec<u32>,
     pub points: Vec<(f64, f64)>,
+    /// The same points on the unit sphere ([`lotse_geo::unit_vector`]), for distances.
+    pub xyz: Vec<[f64; 3]>,
     pub sort_key: Vec<u64>,
     pub changed: Vec<i64>,
     pub valid_until: Vec<i64>,
@@ -43,12 +47,81 @@ pub struct SegmentData {
     /// The visible documents for one day and one state of the deletions (see
     /// [`SegmentData::visible`]).
     visible: Mutex<Vec<Visible>>,
-    /// The documents of recent prefix and typo expansions (see [`SegmentData::expansion`]).
-    expansions: Mutex<HashMap<String, Arc<BitSet>>>,
+    /// The documents of recently used query words and expansions (see
+    /// [`SegmentData::cached_set`]).
+    sets: Mutex<Recent<Arc<BitSet>>>,
+    /// Facet counts per value code of recent text-only searches (see [`SegmentData::cached`]).
+    tallies: Mutex<Recent<Arc<Vec<u64>>>>,
+    /// The best-ranked documents of recent query words (see [`Champions`]).
+    champions: Mutex<Recent<Arc<Champions>>>,
 }
 
-/// Expansions a segment remembers; the memory is bounded by this times a bit per document.
-const EXPANSIONS_KEPT: usize = 64;
+/// What a segment remembers of each kind; the memory of the document sets is bounded by this
+/// times a bit per document (16 MiB for a segment of a million documents), the rest is small.
+const KEPT: usize = 128;
+
+/// The documents a word's terms rank best in a segment, best first (a "champion list"):
+/// a search that ranks by that word alone walks this list and stops once its page is full,
+/// instead of scoring the word's documents again. Scores depend on the whole index's
+/// statistics, so a list belongs to one searcher generation.
+#[derive(Debug)]
+pub struct Champions {
+    /// `(document, quantized score)`, best first in the order of the results.
+    pub docs: Vec<(u32, f32)>,
+    /// Whether the word matches more documents than the list holds.
+    pub truncated: bool,
+}
+
+/// The most recently used values by name, the least recently used dropped first.
+#[derive(Debug)]
+struct Recent<T> {
+    entries: HashMap<String, (T, u64)>,
+    clock: u64,
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent { entries: HashMap::new(), clock: 0 }
+    }
+}
+
+impl<T: Clone> Recent<T> {
+    fn get(&mut self, key: &str) -> Option<T> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.entries.get_mut(key).map(|(value, used)| {
+            *used = clock;
+            value.clone()
+        })
+    }
+
+    fn insert(&mut self, key: &str, value: T) {
+        if self.entries.len() >= KEPT
+            && !self.entries.contains_key(key)
+            && let Some(oldest) =
+                self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone())
+        {
+            self.entries.remove(&oldest);
+        }
+        self.clock += 1;
+        self.entries.insert(key.to_owned(), (value, self.clock));
+    }
+
+    /// The value named `key`, computed by `compute` when it is not kept. Computed outside the
+    /// lock: two searches may compute the same value once each, but none waits for another.
+    fn get_or(
+        cell: &Mutex<Recent<T>>,
+        key: &str,
+        compute: impl FnOnce() -> tantivy::Result<T>,
+    ) -> tantivy::Result<T> {
+        if let Some(v) = cell.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return Ok(v);
+        }
+        let v = compute()?;
+        cell.lock().unwrap_or_else(|p| p.into_inner()).insert(key, v.clone());
+        Ok(v)
+    }
+}
 
 /// The visible documents of a segment, remembered for the day and the number of deleted
 /// documents they were computed for: a segment's deletions only grow, so the number
@@ -82,6 +155,12 @@ impl SegmentData {
             .remove("defunct")
             .unwrap_or_else(|| BitSet::empty(max_doc));
         let (codes, code_offsets, doc_codes) = doc_codes(&values, max_doc);
+        let mut dim_start = Vec::with_capacity(values.len());
+        let mut start = 0;
+        for per_value in &values {
+            dim_start.push(start);
+            start += per_value.len();
+        }
         let ff = reader.fast_fields();
         let lat = ff.f64("lat")?;
         let lon = ff.f64("lon")?;
@@ -101,6 +180,8 @@ impl SegmentData {
             }
             offsets.push(u32::try_from(points.len()).unwrap_or(u32::MAX));
         }
+        let xyz =
+            points.iter().map(|&(lat, lon)| lotse_geo::unit_vector(lotse_geo::LatLon { lat, lon })).collect();
         let column = |name: &str, missing: i64| -> tantivy::Result<Vec<i64>> {
             let c = ff.i64(name)?;
             Ok((0..max_doc).map(|d| c.first(d).unwrap_or(missing)).collect())
@@ -110,11 +191,13 @@ impl SegmentData {
             max_doc,
             values,
             codes,
+            dim_start,
             code_offsets,
             doc_codes,
             defunct,
             offsets,
             points,
+            xyz,
             sort_key: (0..max_doc).map(|d| keys.first(d).unwrap_or(0)).collect(),
             changed: column("changed", 0)?,
             valid_until: column("valid_until", NO_END)?,
@@ -122,29 +205,44 @@ impl SegmentData {
             end_day: column("end_day", NO_END)?,
             grid,
             visible: Mutex::new(Vec::new()),
-            expansions: Mutex::new(HashMap::new()),
+            sets: Mutex::default(),
+            tallies: Mutex::default(),
+            champions: Mutex::default(),
         })
     }
 
-    /// The documents of a prefix or typo expansion (named by `key`), computed by `compute` on
-    /// first use. Expanding a prefix or a typo reads the postings of every word it reaches,
-    /// and what advisers type repeats, so the last few dozen are kept; when the list is full
-    /// it starts afresh.
-    pub fn expansion(
+    /// The documents of a query word's terms or of one of its prefix or typo expansions
+    /// (named by `key`), computed by `compute` on first use. Filling a set reads every posting
+    /// of the words it covers, which for a frequent word is most of a search's work, and what
+    /// advisers type repeats (a handful of words make up most searches), so the most recently
+    /// used sets are kept, as a search engine's query cache keeps the document sets of
+    /// frequent clauses per segment.
+    pub fn cached_set(
         &self,
         key: &str,
         compute: impl FnOnce() -> tantivy::Result<BitSet>,
     ) -> tantivy::Result<Arc<BitSet>> {
-        if let Some(set) = self.expansions.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
-            return Ok(set.clone());
-        }
-        let set = Arc::new(compute()?);
-        let mut kept = self.expansions.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() >= EXPANSIONS_KEPT {
-            kept.clear();
-        }
-        kept.insert(key.to_owned(), set.clone());
-        Ok(set)
+        Recent::get_or(&self.sets, key, || compute().map(Arc::new))
+    }
+
+    /// The facet counts (per value code) of a text-only search named by `key`: the same few
+    /// words are searched again and again, and counting a frequent word's matches reads every
+    /// value's bit set.
+    pub fn cached_tally(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> Vec<u64>,
+    ) -> tantivy::Result<Arc<Vec<u64>>> {
+        Recent::get_or(&self.tallies, key, || Ok(Arc::new(compute())))
+    }
+
+    /// The champion list of a word named by `key` (which names the searcher generation too).
+    pub fn cached_champions(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> tantivy::Result<Champions>,
+    ) -> tantivy::Result<Arc<Champions>> {
+        Recent::get_or(&self.champions, key, || compute().map(Arc::new))
     }
 
     /// The documents a search may show: alive and, unless `include_expired`, not expired on
@@ -178,6 +276,17 @@ impl SegmentData {
 
     pub fn points(&self, doc: DocId) -> &[(f64, f64)] {
         &self.points[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
+    }
+
+    /// The value codes of `doc` (see [`SegmentData::codes`]).
+    pub fn doc_values(&self, doc: DocId) -> &[u16] {
+        &self.doc_codes
+            [self.code_offsets[doc as usize] as usize..self.code_offsets[doc as usize + 1] as usize]
+    }
+
+    /// The points of `doc` on the unit sphere, in the order of [`SegmentData::points`].
+    pub fn xyz(&self, doc: DocId) -> &[[f64; 3]] {
+        &self.xyz[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
     }
 
     /// Expired on `today`: defunct, past `valid_until`, or past the end of its schedule.
