@@ -90,6 +90,7 @@ async fn main() {
         let generator = Generator::new(options).unwrap();
         let count = per_node.min(n - stored);
         let mut after: Option<Checkpoint> = None;
+        let harvest_started = Instant::now();
         for start in (0..count).step_by(PAGE) {
             let items: Vec<lotse_hub::harvest::client::FeedItem> = (start..(start + PAGE).min(count))
                 .map(|k| {
@@ -120,7 +121,14 @@ async fn main() {
             after = Some(last);
         }
         store
-            .record_harvest(&id, &lotse_hub::store::HarvestRecord::Success { at: unix_now() })
+            .record_harvest(
+                &id,
+                &lotse_hub::store::HarvestRecord::Success {
+                    at: unix_now(),
+                    duration_ms: harvest_started.elapsed().as_millis() as i64,
+                    head_at_start: None,
+                },
+            )
             .await
             .unwrap();
         stored += count;
