@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Defaults: 100,000 offers, 50 nodes, SQLite in a temporary directory (`postgres://…` for an
-//! empty PostgreSQL database). Offers are generated, judged and placed by the harvest's own
+//! empty PostgreSQL database; there the HTTP figures are taken again after `VACUUM (ANALYZE)`). Offers are generated, judged and placed by the harvest's own
 //! code and stored page by page as a harvest stores them; snapshots of 365 days are written
 //! for every node and municipality. Figures are medians; each comes with a baseline measured
 //! in the same run: for rescoring, reading and parsing every offer without scoring it; for
@@ -56,6 +56,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = database.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("hub.db").display()));
     let kind = if url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
+    let postgres_url = (kind == "postgres").then(|| url.clone());
     let config = HubConfig {
         listen: "127.0.0.1:0".into(),
         database_url: Some(url.into()),
@@ -90,6 +91,7 @@ async fn main() {
         let generator = Generator::new(options).unwrap();
         let count = per_node.min(n - stored);
         let mut after: Option<Checkpoint> = None;
+        let harvest_started = Instant::now();
         for start in (0..count).step_by(PAGE) {
             let items: Vec<lotse_hub::harvest::client::FeedItem> = (start..(start + PAGE).min(count))
                 .map(|k| {
@@ -120,7 +122,14 @@ async fn main() {
             after = Some(last);
         }
         store
-            .record_harvest(&id, &lotse_hub::store::HarvestRecord::Success { at: unix_now() })
+            .record_harvest(
+                &id,
+                &lotse_hub::store::HarvestRecord::Success {
+                    at: unix_now(),
+                    duration_ms: harvest_started.elapsed().as_millis() as i64,
+                    head_at_start: None,
+                },
+            )
             .await
             .unwrap();
         stored += count;
@@ -211,8 +220,6 @@ async fn main() {
             r.bytes().await.unwrap().len()
         }
     };
-    let (floor, _) = timed(21, || get("/healthz".into(), false)).await;
-    println!("{kind}: GET /healthz (baseline): median {floor:.2} ms");
     let targets = [
         "/api/v1/admin/quality/nodes".to_owned(),
         "/api/v1/admin/quality/trend?days=90".to_owned(),
@@ -226,12 +233,38 @@ async fn main() {
         "/betrieb/quarantaene".to_owned(),
     ];
     let serve_info = std::env::var("LOTSE_BENCH_SERVE_INFO").ok();
-    for path in targets {
-        if path.starts_with("/betrieb") && session.is_none() {
-            continue;
+    // On PostgreSQL the rescoring above leaves the old version of every score row behind
+    // until autovacuum gets to the table, and until then the per-node figures cannot be read
+    // from the covering index alone. So the dashboard is measured twice there: right after
+    // the rescoring, and after `VACUUM (ANALYZE)`, as a running hub serves it once autovacuum
+    // has passed after a sweep.
+    let mut rounds = vec![kind.to_owned()];
+    if postgres_url.is_some() {
+        rounds.push(format!("{kind} after VACUUM (ANALYZE)"));
+    }
+    for (round, label) in rounds.iter().enumerate() {
+        if round > 0
+            && let Some(url) = &postgres_url
+        {
+            use sqlx::Connection;
+            let started = Instant::now();
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query("VACUUM (ANALYZE)").execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+            eprintln!("VACUUM (ANALYZE) in {:.1} s", started.elapsed().as_secs_f64());
         }
-        let (ms, bytes) = timed(21, || get(path.clone(), true)).await;
-        println!("{kind}: GET {path}: median {ms:.1} ms ({bytes} bytes), {:.0}× the baseline", ms / floor);
+        let (floor, _) = timed(21, || get("/healthz".into(), false)).await;
+        println!("{label}: GET /healthz (baseline): median {floor:.2} ms");
+        for path in &targets {
+            if path.starts_with("/betrieb") && session.is_none() {
+                continue;
+            }
+            let (ms, bytes) = timed(21, || get(path.clone(), true)).await;
+            println!(
+                "{label}: GET {path}: median {ms:.1} ms ({bytes} bytes), {:.0}× the baseline",
+                ms / floor
+            );
+        }
     }
     if let Some(file) = serve_info {
         let nodes: Vec<serde_json::Value> = stewards

@@ -137,6 +137,13 @@ pub struct HubConfig {
     /// Seconds without a successful harvest after which a node is `error`.
     #[serde(default = "default_health_error_after_secs")]
     pub health_error_after_secs: u64,
+    /// Seconds the hub may be behind a node (its ping reported a change number beyond the
+    /// checkpoint) before the node is `warn`.
+    #[serde(default = "default_health_warn_behind_secs")]
+    pub health_warn_behind_secs: u64,
+    /// Seconds the hub may be behind a node before the node is `error`.
+    #[serde(default = "default_health_error_behind_secs")]
+    pub health_error_behind_secs: u64,
     /// Failed harvests in a row after which a node is `error`.
     #[serde(default = "default_health_error_failures")]
     pub health_error_failures: u32,
@@ -277,6 +284,15 @@ fn default_health_warn_after_secs() -> u64 {
 fn default_health_error_after_secs() -> u64 {
     3600
 }
+// The same as for the last successful harvest: a ping starts a harvest at once and the
+// schedule harvests every five minutes, so a quarter of an hour behind means that harvests of
+// the node fail or never reach its newest change.
+fn default_health_warn_behind_secs() -> u64 {
+    900
+}
+fn default_health_error_behind_secs() -> u64 {
+    3600
+}
 fn default_health_error_failures() -> u32 {
     5
 }
@@ -339,6 +355,8 @@ impl Default for HubConfig {
             link_check_allow_private: false,
             health_warn_after_secs: default_health_warn_after_secs(),
             health_error_after_secs: default_health_error_after_secs(),
+            health_warn_behind_secs: default_health_warn_behind_secs(),
+            health_error_behind_secs: default_health_error_behind_secs(),
             health_error_failures: default_health_error_failures(),
             health_warn_quarantine_share: default_health_warn_quarantine_share(),
             health_warn_warnings_share: default_health_warn_warnings_share(),

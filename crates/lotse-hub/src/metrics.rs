@@ -27,6 +27,13 @@ pub struct HubMetrics {
     pub geocoder: Counter,
     /// Seconds since each node's last successful harvest (set by the health job).
     pub node_lag: Gauge,
+    /// Change numbers the hub is behind each node, and for how many seconds (set by the health
+    /// job from the heads the nodes' pings report).
+    pub node_behind_changes: Gauge,
+    pub node_behind_seconds: Gauge,
+    /// Duration of each node's last successful harvest (set by the health job from the store,
+    /// so that every replica reports it, not only the one that harvested).
+    pub node_last_success_duration: Gauge,
     /// Each node's health: 1 for its current state (`ok`, `warn`, `error`), 0 for the others.
     pub node_health: Gauge,
     /// Live offers per score band (`0-9`, …, `90-100`).
@@ -88,6 +95,21 @@ impl HubMetrics {
             node_lag: registry.gauge(
                 "lotse_hub_node_lag_seconds",
                 "Seconds since the last successful harvest by node.",
+                &["node"],
+            ),
+            node_behind_changes: registry.gauge(
+                "lotse_hub_node_behind_changes",
+                "Change numbers the hub is behind the node's reported head, by node.",
+                &["node"],
+            ),
+            node_behind_seconds: registry.gauge(
+                "lotse_hub_node_behind_seconds",
+                "Seconds the hub has been behind the node's reported head, by node (0 when caught up).",
+                &["node"],
+            ),
+            node_last_success_duration: registry.gauge(
+                "lotse_hub_node_last_success_duration_seconds",
+                "Duration of the last successful harvest by node.",
                 &["node"],
             ),
             node_health: registry.gauge(

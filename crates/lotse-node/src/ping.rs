@@ -1,5 +1,10 @@
 //! Pings to the hub after committed changes: debounced, retried, never in the way of a push.
 //!
+//! Each ping carries the node's newest change number as `{"modified": N}`, so that the hub can
+//! tell how far behind it is; the feed itself stays RPDE 1.0, which has no field for it. The
+//! number is the node's counter after the last committed change, so everything up to it is in
+//! the feed by the time the ping leaves.
+//!
 //! A push only bumps a counter and wakes the background task ([`PingHandle::changed`]); it
 //! never waits for the network. The task sends at most one ping per [`MIN_INTERVAL`]: the first
 //! change is announced at once, and all changes that arrive while a ping is in flight or within
@@ -8,7 +13,7 @@
 //! scheduled harvest picks up the changes anyway.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use lotse_http::Secret;
@@ -50,6 +55,8 @@ impl PingTarget {
 struct Shared {
     /// Number of committed change sets so far.
     changes: AtomicU64,
+    /// The highest change number committed so far (0 before the first).
+    head: AtomicI64,
     wake: Notify,
 }
 
@@ -65,9 +72,12 @@ impl PingHandle {
         Self { shared: None }
     }
 
-    /// Announces a committed change. Never blocks.
-    pub fn changed(&self) {
+    /// Announces a committed change; `head` is the node's last change number after it. Never
+    /// blocks.
+    pub fn changed(&self, head: i64) {
         if let Some(shared) = &self.shared {
+            // The head first, so that the ping that covers this change carries it.
+            shared.head.fetch_max(head, Ordering::SeqCst);
             shared.changes.fetch_add(1, Ordering::SeqCst);
             shared.wake.notify_one();
         }
@@ -103,13 +113,15 @@ async fn run(shared: Arc<Shared>, client: reqwest::Client, target: PingTarget, m
         if let Some(t) = last_sent {
             tokio::time::sleep_until(t + MIN_INTERVAL).await;
         }
-        // Everything counted up to here is covered by this ping.
+        // Everything counted up to here is covered by this ping, and its head is at least
+        // theirs.
         let covered = shared.changes.load(Ordering::SeqCst);
+        let head = shared.head.load(Ordering::SeqCst);
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
             last_sent = Some(Instant::now());
-            match send(&client, &target).await {
+            match send(&client, &target, head).await {
                 Ok(()) => {
                     metrics.0.inc(&["ok"]);
                     break;
@@ -144,8 +156,11 @@ enum Failure {
     Permanent(String),
 }
 
-async fn send(client: &reqwest::Client, target: &PingTarget) -> Result<(), Failure> {
-    let mut request = client.post(&target.url).header(reqwest::header::CONTENT_LENGTH, "0");
+async fn send(client: &reqwest::Client, target: &PingTarget, head: i64) -> Result<(), Failure> {
+    let mut request = client
+        .post(&target.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(format!("{{\"modified\":{head}}}"));
     if let Some(token) = &target.token {
         request = request.bearer_auth(token.expose());
     }

@@ -14,17 +14,23 @@ use common::{TestDb, TestNode, offer};
 use lotse_http::Secret;
 use lotse_node::ping::MIN_INTERVAL;
 
-/// One received ping: when, for which node, with which `Authorization` header.
-type Ping = (Instant, String, Option<String>);
+/// One received ping: when, for which node, with which `Authorization` header and body.
+type Ping = (Instant, String, Option<String>, serde_json::Value);
 
 #[derive(Clone, Default)]
 struct Hub {
     pings: Arc<Mutex<Vec<Ping>>>,
 }
 
-async fn ping(State(hub): State<Hub>, Path(node): Path<String>, headers: HeaderMap) -> StatusCode {
+async fn ping(
+    State(hub): State<Hub>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    hub.pings.lock().unwrap().push((Instant::now(), node, auth));
+    let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    hub.pings.lock().unwrap().push((Instant::now(), node, auth, body));
     StatusCode::ACCEPTED
 }
 
@@ -66,10 +72,20 @@ async fn pings_are_debounced_and_carry_the_node_token() {
             "pings closer than MIN_INTERVAL"
         );
     }
-    for (_, node, auth) in &pings {
+    for (_, node, auth, _) in &pings {
         assert_eq!(node, "essen");
         assert_eq!(auth.as_deref(), Some("Bearer lotse_hubtoken"));
     }
+    // Every ping carries the node's newest change number, never decreasing; the last one the
+    // node's last change, which its feed shows.
+    let heads: Vec<i64> =
+        pings.iter().map(|p| p.3["modified"].as_i64().expect("modified in the body")).collect();
+    assert!(heads.windows(2).all(|w| w[0] <= w[1]), "{heads:?}");
+    assert!(heads[0] >= 1, "{heads:?}");
+    let last_change = n.node.store().last_change().await.unwrap();
+    assert_eq!(*heads.last().unwrap(), last_change);
+    let (items, _) = n.follow_feed().await;
+    assert_eq!(items.iter().filter_map(|i| i["modified"].as_i64()).max(), Some(last_change));
     // The last ping came after the last change.
     assert!(pings.last().unwrap().0 >= start + burst - Duration::from_millis(200));
     // An unchanged re-send is no change and is not announced.

@@ -280,11 +280,24 @@ impl Harvester {
     async fn harvest_and_record(&self, node_id: &str) -> HarvestResult {
         let m = &self.inner.metrics;
         let started = Instant::now();
-        let result = self.harvest(node_id).await;
+        // The node as it is before the first page is fetched: its reported head tells the
+        // store afterwards whether a ping reported something newer while the harvest ran.
+        let (result, head_at_start) = match self.inner.store.get_node(node_id).await {
+            Ok(Some(node)) => {
+                let head = node.reported_head;
+                (self.harvest(node, started).await, head)
+            }
+            Ok(None) => (Err(HarvestError::UnknownNode(node_id.to_owned())), None),
+            Err(e) => (Err(e.into()), None),
+        };
         let at = now_secs();
         let record = match &result {
             Ok(r) if r.status == HarvestStatus::Skipped => None,
-            Ok(_) => Some(HarvestRecord::Success { at }),
+            Ok(r) => Some(HarvestRecord::Success {
+                at,
+                duration_ms: i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+                head_at_start,
+            }),
             Err(HarvestError::UnknownNode(_)) => None,
             Err(HarvestError::Fetch(FetchError::Gone(status))) => Some(HarvestRecord::Stopped {
                 at,
@@ -330,17 +343,10 @@ impl Harvester {
     }
 
     /// One harvest of one node, under its lock.
-    async fn harvest(&self, node_id: &str) -> HarvestResult {
-        let started = Instant::now();
-        let node = self
-            .inner
-            .store
-            .get_node(node_id)
-            .await?
-            .ok_or_else(|| HarvestError::UnknownNode(node_id.to_owned()))?;
-        let Some(lock) = self.inner.store.harvest_lock(node_id).await? else {
+    async fn harvest(&self, node: NodeInfo, started: Instant) -> HarvestResult {
+        let Some(lock) = self.inner.store.harvest_lock(&node.id).await? else {
             return Ok(HarvestReport {
-                node_id: node_id.to_owned(),
+                node_id: node.id.clone(),
                 status: HarvestStatus::Skipped,
                 pages: 0,
                 items: 0,

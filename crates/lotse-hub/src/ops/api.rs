@@ -148,6 +148,16 @@ fn csv_response(name: &str, body: String) -> Response {
 }
 
 /// Every node with its health state, the reasons for it and its figures.
+///
+/// How far the hub is behind a node comes from the node's ping: `{"modified": N}` reports its
+/// newest change number (`reported_head`), since the RPDE feed has no field for it.
+/// `behind_changes` is `max(0, reported_head − checkpoint_modified)`; `behind_seconds` counts
+/// from the first ping that reported a head beyond the checkpoint (`behind_since`) and is 0
+/// once a stored page reaches the head, or once a harvest that began after the last report
+/// reached the end of the feed. A node that pings without a body is never behind by these
+/// figures; `lag_seconds` (since the last successful harvest) still covers it. The rules
+/// `behind` (warn) and `behind_too_long` (error) hold after `health_warn_behind_secs` (900)
+/// and `health_error_behind_secs` (3600) seconds behind.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/quality/nodes",
@@ -192,6 +202,9 @@ pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap)
             "reasons",
             "last_success_at",
             "lag_seconds",
+            "behind_changes",
+            "behind_seconds",
+            "last_success_duration_ms",
             "consecutive_failures",
             "last_error",
             "standard_version",
@@ -210,6 +223,9 @@ pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap)
                 n.reasons.iter().map(|r| r.code).collect::<Vec<_>>().join(" "),
                 opt(n.last_success_at.map(crate::rfc3339)),
                 n.lag_seconds.to_string(),
+                n.behind_changes.to_string(),
+                n.behind_seconds.to_string(),
+                opt(n.last_success_duration_ms),
                 n.consecutive_failures.to_string(),
                 opt(n.last_error),
                 opt(n.standard_version),

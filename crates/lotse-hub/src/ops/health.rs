@@ -7,7 +7,9 @@
 //! | error | never harvested successfully, registered longer than `health_error_after_secs` ago |
 //! | error | last successful harvest longer than `health_error_after_secs` ago (default 1 hour) |
 //! | error | `health_error_failures` or more harvests failed in a row (default 5) |
+//! | error | behind the node for longer than `health_error_behind_secs` (default 1 hour) |
 //! | warn | last successful harvest longer than `health_warn_after_secs` ago (default 15 minutes) |
+//! | warn | behind the node for longer than `health_warn_behind_secs` (default 15 minutes) |
 //! | warn | the last harvest failed |
 //! | warn | the node reports an older version of the standard |
 //! | warn | more than `health_warn_quarantine_share` of its items are quarantined (default 5 %) |
@@ -16,6 +18,19 @@
 //!
 //! Otherwise the node is `ok`. The rules are checked in this order and every one that holds is
 //! listed as a reason, so the operator sees all of them at once.
+//!
+//! **Behind the node.** RPDE has no field for a feed's newest change number, so the node reports
+//! it with its ping (`{"modified": N}`, optional). The store keeps the highest reported head and
+//! `behind_since`, when the hub first learnt of a head beyond its checkpoint. The node is
+//! `behind_changes = max(0, head − checkpoint)` change numbers behind (a missing checkpoint
+//! counts as 0) and has been so for `behind_seconds = now − behind_since` (0 when not behind).
+//! The hub is caught up, and `behind_since` cleared, when a stored page's checkpoint reaches
+//! the head, or when a successful harvest that began after the last report reached the end of
+//! the feed: the head is then set to the checkpoint, because what the node reported beyond the
+//! end of its feed is not in it (tombstones purged, a restored database). `behind_seconds` is
+//! the time since the hub was last caught up, not the age of the oldest missing change: a hub
+//! that follows a busy node without ever catching up keeps falling behind by this measure, and
+//! that is what the rule is there to show.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,6 +64,8 @@ impl HealthState {
 pub struct HealthRules {
     pub warn_after_secs: i64,
     pub error_after_secs: i64,
+    pub warn_behind_secs: i64,
+    pub error_behind_secs: i64,
     pub error_failures: i64,
     pub warn_quarantine_share: f64,
     pub warn_warnings_share: f64,
@@ -60,6 +77,8 @@ impl HealthRules {
         HealthRules {
             warn_after_secs: i64::try_from(c.health_warn_after_secs).unwrap_or(i64::MAX),
             error_after_secs: i64::try_from(c.health_error_after_secs).unwrap_or(i64::MAX),
+            warn_behind_secs: i64::try_from(c.health_warn_behind_secs).unwrap_or(i64::MAX),
+            error_behind_secs: i64::try_from(c.health_error_behind_secs).unwrap_or(i64::MAX),
             error_failures: i64::from(c.health_error_failures),
             warn_quarantine_share: c.health_warn_quarantine_share,
             warn_warnings_share: c.health_warn_warnings_share,
@@ -88,8 +107,22 @@ pub struct NodeHealth {
     pub last_success_at: Option<i64>,
     /// Seconds since the last successful harvest (since registration when there was none).
     pub lag_seconds: i64,
+    /// Milliseconds the last successful harvest took.
+    pub last_success_duration_ms: Option<i64>,
     /// The node's change number of the last stored item (the checkpoint).
     pub checkpoint_modified: Option<i64>,
+    /// The node's newest change number as the hub knows it: the highest one its pings
+    /// reported (`{"modified": N}`), or the checkpoint after a harvest that began after the
+    /// last report and reached the end of the feed. Null before either.
+    pub reported_head: Option<i64>,
+    /// Change numbers the hub is behind the node: `max(0, reported_head − checkpoint_modified)`,
+    /// a missing checkpoint counting as 0.
+    pub behind_changes: i64,
+    /// Unix seconds since which the hub has been behind the node (the first ping that reported
+    /// a head beyond the checkpoint); null while it is caught up.
+    pub behind_since: Option<i64>,
+    /// Seconds the hub has been behind the node: now − `behind_since`, 0 when caught up.
+    pub behind_seconds: i64,
     /// Harvests that failed in a row.
     pub consecutive_failures: i64,
     pub last_error: Option<String>,
@@ -114,6 +147,15 @@ fn minutes(secs: i64) -> i64 {
     secs / 60
 }
 
+/// "3 Änderungen" / "3 changes", in German and English.
+pub(crate) fn changes_text(n: i64) -> (String, String) {
+    if n == 1 {
+        ("1 Änderung".to_owned(), "1 change".to_owned())
+    } else {
+        (format!("{n} Änderungen"), format!("{n} changes"))
+    }
+}
+
 /// Judges one node by the rules of the module documentation.
 pub fn judge(
     node: &NodeInfo,
@@ -125,6 +167,10 @@ pub fn judge(
     use HealthState::{Error, Warn};
     let mut reasons = Vec::new();
     let since = now - node.last_success_at.unwrap_or(node.created_at);
+    let checkpoint = node.checkpoint.as_ref().map_or(0, |c| c.modified);
+    let behind_changes = node.reported_head.map_or(0, |head| head.saturating_sub(checkpoint).max(0));
+    let behind_since = node.behind_since.filter(|_| behind_changes > 0);
+    let behind_seconds = behind_since.map_or(0, |t| (now - t).max(0));
     if node.state == NodeState::Stopped {
         reasons.push(reason(
             "stopped",
@@ -153,6 +199,29 @@ pub fn judge(
             Warn,
             format!("Letzte erfolgreiche Sammlung vor {} Minuten.", minutes(since)),
             format!("Last successful harvest {} minutes ago.", minutes(since)),
+        ));
+    }
+    let behind_rule = if behind_seconds > rules.error_behind_secs {
+        Some(("behind_too_long", Error))
+    } else if behind_seconds > rules.warn_behind_secs {
+        Some(("behind", Warn))
+    } else {
+        None
+    };
+    if let Some((code, state)) = behind_rule {
+        let (de, en) = changes_text(behind_changes);
+        let m = minutes(behind_seconds);
+        reasons.push(reason(
+            code,
+            state,
+            format!(
+                "Seit {m} Minuten {de} im Rückstand (gemeldet {}, gesammelt bis {checkpoint}).",
+                node.reported_head.unwrap_or(0)
+            ),
+            format!(
+                "{en} behind for {m} minutes (reported {}, harvested up to {checkpoint}).",
+                node.reported_head.unwrap_or(0)
+            ),
         ));
     }
     if node.consecutive_failures >= rules.error_failures {
@@ -223,7 +292,12 @@ pub fn judge(
         reasons,
         last_success_at: node.last_success_at,
         lag_seconds: since.max(0),
+        last_success_duration_ms: node.last_success_duration_ms,
         checkpoint_modified: node.checkpoint.as_ref().map(|c| c.modified),
+        reported_head: node.reported_head,
+        behind_changes,
+        behind_since,
+        behind_seconds,
         consecutive_failures: node.consecutive_failures,
         last_error: node.last_error.clone(),
         last_error_at: node.last_error_at,
@@ -296,7 +370,15 @@ mod tests {
             last_error_at: None,
             consecutive_failures: 0,
             items_harvested: 100,
+            last_success_duration_ms: Some(250),
+            reported_head: Some(42),
+            behind_since: None,
         }
+    }
+
+    /// The node with a ping that reported `head` at `since`.
+    fn behind(head: i64, since: i64) -> NodeInfo {
+        NodeInfo { reported_head: Some(head), behind_since: Some(since), ..node() }
     }
 
     fn good_quality() -> QualityAggregate {
@@ -325,6 +407,30 @@ mod tests {
         assert_eq!((h.lag_seconds, h.checkpoint_modified, h.offers, h.quarantined), (60, Some(42), 100, 1));
         assert!((h.warnings_share - 0.05).abs() < 1e-9);
         assert_eq!((h.expired, h.unverified, h.mean_score), (1, 2, Some(85.0)));
+        assert_eq!(h.last_success_duration_ms, Some(250));
+        assert_eq!(
+            (h.reported_head, h.behind_changes, h.behind_since, h.behind_seconds),
+            (Some(42), 0, None, 0)
+        );
+    }
+
+    #[test]
+    fn lag_in_change_numbers_and_seconds() {
+        let r = rules();
+        // Behind by three changes for two minutes: figures, no rule yet.
+        let h = judge(&behind(45, NOW - 120), counts(), good_quality(), NOW, &r);
+        assert_eq!((h.behind_changes, h.behind_since, h.behind_seconds), (3, Some(NOW - 120), 120));
+        assert_eq!(h.state, HealthState::Ok, "{:?}", h.reasons);
+        // The checkpoint ahead of an older report is not behind, whatever the stored time says.
+        let h = judge(&behind(40, NOW - 5000), counts(), good_quality(), NOW, &r);
+        assert_eq!((h.behind_changes, h.behind_since, h.behind_seconds), (0, None, 0));
+        assert_eq!(h.state, HealthState::Ok);
+        // Without a checkpoint every reported change is missing.
+        let fresh = NodeInfo { checkpoint: None, ..behind(7, NOW - 30) };
+        assert_eq!(judge(&fresh, counts(), good_quality(), NOW, &r).behind_changes, 7);
+        // A node that never reported a head is not behind.
+        let quiet = NodeInfo { reported_head: None, ..node() };
+        assert_eq!(judge(&quiet, counts(), good_quality(), NOW, &r).behind_changes, 0);
     }
 
     #[test]
@@ -337,6 +443,7 @@ mod tests {
                 counts(),
                 good_quality(),
             ),
+            ("behind", behind(45, NOW - 901), counts(), good_quality()),
             (
                 "last_harvest_failed",
                 NodeInfo { consecutive_failures: 1, last_error: Some("HTTP 500".into()), ..node() },
@@ -365,7 +472,7 @@ mod tests {
         }
         // Just below each threshold stays ok.
         let h = judge(
-            &NodeInfo { last_success_at: Some(NOW - 900), ..node() },
+            &NodeInfo { last_success_at: Some(NOW - 900), ..behind(45, NOW - 900) },
             NodeCounts { offers: 95, quarantined: 5 },
             QualityAggregate { with_warnings: 25, mean_score: Some(60.0), ..good_quality() },
             NOW,
@@ -382,12 +489,16 @@ mod tests {
             ("never_harvested", NodeInfo { last_success_at: None, created_at: NOW - 3601, ..node() }),
             ("harvest_overdue", NodeInfo { last_success_at: Some(NOW - 3601), ..node() }),
             ("failing", NodeInfo { consecutive_failures: 5, ..node() }),
+            ("behind_too_long", behind(43, NOW - 3601)),
         ];
         for (code, n) in cases {
             let h = judge(&n, counts(), good_quality(), NOW, &r);
             assert_eq!(h.state, HealthState::Error, "{code}");
             assert_eq!(codes(&h), [code]);
         }
+        // An hour behind exactly is still a warning.
+        let h = judge(&behind(43, NOW - 3600), counts(), good_quality(), NOW, &r);
+        assert_eq!((h.state, codes(&h)), (HealthState::Warn, vec!["behind"]));
         // A new node that was never harvested is not an error yet.
         let fresh = NodeInfo { last_success_at: None, created_at: NOW - 60, ..node() };
         assert_eq!(

@@ -35,11 +35,16 @@ pub fn job_finished(hub: &Hub, job: &str, started: Instant, ok: bool) {
     }
 }
 
-/// Sets each node's lag and health state.
+/// Sets each node's lag, the duration of its last successful harvest and its health state.
 pub fn record_health(hub: &Hub, nodes: &[NodeHealth]) {
     let m = hub.metrics();
     for n in nodes {
         m.node_lag.set(&[&n.node_id], n.lag_seconds as f64);
+        m.node_behind_changes.set(&[&n.node_id], n.behind_changes as f64);
+        m.node_behind_seconds.set(&[&n.node_id], n.behind_seconds as f64);
+        if let Some(ms) = n.last_success_duration_ms {
+            m.node_last_success_duration.set(&[&n.node_id], ms as f64 / 1000.0);
+        }
         for state in [HealthState::Ok, HealthState::Warn, HealthState::Error] {
             let on = if n.state == state { 1.0 } else { 0.0 };
             m.node_health.set(&[&n.node_id, state.as_str()], on);

@@ -136,7 +136,45 @@ fn state_label(lang: Lang, s: HealthState) -> &'static str {
 }
 
 fn ago(lang: Lang, secs: i64) -> String {
-    let (n, de, en) = if secs < 120 {
+    let (n, de, en) = span(secs);
+    match lang {
+        Lang::De => format!("vor {n} {de}"),
+        Lang::En => format!("{n} {en} ago"),
+    }
+}
+
+/// How far the hub is behind a node: "3 Änderungen seit 5 Minuten" / "3 changes for 5 minutes".
+fn behind_text(lang: Lang, changes: i64, secs: i64) -> String {
+    if changes == 0 {
+        return lang.t("keiner", "none").to_owned();
+    }
+    let (n, de, en) = span(secs);
+    let (changes_de, changes_en) = health::changes_text(changes);
+    match lang {
+        Lang::De => format!("{changes_de} seit {n} {de}"),
+        Lang::En => format!("{changes_en} for {n} {en}"),
+    }
+}
+
+/// A harvest's duration: milliseconds below a second, else seconds with one decimal.
+fn duration_text(lang: Lang, ms: Option<i64>) -> String {
+    match ms {
+        None => "–".to_owned(),
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) => {
+            let s = format!("{:.1} s", ms as f64 / 1000.0);
+            match lang {
+                Lang::De => s.replace('.', ","),
+                Lang::En => s,
+            }
+        }
+    }
+}
+
+/// A number of seconds in the largest unit that keeps it readable, with the unit's plural in
+/// German (dative, as after "vor" and "seit") and English.
+fn span(secs: i64) -> (i64, &'static str, &'static str) {
+    if secs < 120 {
         (secs, "Sekunden", "seconds")
     } else if secs < 7200 {
         (secs / 60, "Minuten", "minutes")
@@ -144,10 +182,6 @@ fn ago(lang: Lang, secs: i64) -> String {
         (secs / 3600, "Stunden", "hours")
     } else {
         (secs / 86_400, "Tagen", "days")
-    };
-    match lang {
-        Lang::De => format!("vor {n} {de}"),
-        Lang::En => format!("{n} {en} ago"),
     }
 }
 
@@ -168,6 +202,7 @@ struct NodeRow {
     warnings: String,
     expired: i64,
     last_success: String,
+    behind: String,
     reasons: String,
 }
 
@@ -187,6 +222,7 @@ fn node_row(lang: Lang, n: &NodeHealth) -> NodeRow {
             Some(_) => ago(lang, n.lag_seconds),
             None => lang.t("nie", "never").to_owned(),
         },
+        behind: behind_text(lang, n.behind_changes, n.behind_seconds),
         reasons: n
             .reasons
             .iter()
@@ -379,13 +415,25 @@ async fn node_page(
         (lang.t("Zustand", "State").to_owned(), state_label(lang, n.state).to_owned()),
         (
             lang.t("Letzte erfolgreiche Sammlung", "Last successful harvest").to_owned(),
-            n.last_success_at.map_or_else(|| lang.t("nie", "never").to_owned(), crate::rfc3339),
+            n.last_success_at.map_or_else(
+                || lang.t("nie", "never").to_owned(),
+                |at| format!("{} ({})", crate::rfc3339(at), ago(lang, n.lag_seconds)),
+            ),
         ),
-        (lang.t("Rückstand", "Lag").to_owned(), ago(lang, n.lag_seconds)),
+        (
+            lang.t("Dauer der letzten erfolgreichen Sammlung", "Duration of the last successful harvest")
+                .to_owned(),
+            duration_text(lang, n.last_success_duration_ms),
+        ),
         (
             lang.t("Änderungsnummer des Kontrollpunkts", "Checkpoint change number").to_owned(),
             n.checkpoint_modified.map_or_else(|| "–".to_owned(), |m| m.to_string()),
         ),
+        (
+            lang.t("Neueste Änderungsnummer des Knotens", "The node's newest change number").to_owned(),
+            n.reported_head.map_or_else(|| "–".to_owned(), |m| m.to_string()),
+        ),
+        (lang.t("Rückstand", "Behind").to_owned(), behind_text(lang, n.behind_changes, n.behind_seconds)),
         (lang.t("Fehlschläge in Folge", "Failures in a row").to_owned(), n.consecutive_failures.to_string()),
         (
             lang.t("Letzter Fehler", "Last error").to_owned(),

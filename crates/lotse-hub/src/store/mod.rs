@@ -2,8 +2,9 @@
 //!
 //! Tables (migrations in `migrations/{sqlite,postgres}/hub/`):
 //! - `hub_state`: one row with `last_change`, the last change number of the hub's own feed.
-//! - `nodes`: the registry — feed URL, jurisdiction, token hash, harvest state and the
-//!   checkpoint `(modified, id)` after the last stored page.
+//! - `nodes`: the registry — feed URL, jurisdiction, token hash, harvest state, the
+//!   checkpoint `(modified, id)` after the last stored page, and the node's newest change
+//!   number as its pings report it (`reported_head`, `behind_since`).
 //! - `offers`: every offer the hub has published, live or as a tombstone, keyed by
 //!   `(node_id, id)`, with the hub's change number in `modified` and provenance (first seen,
 //!   last changed, the node's change number and standard version).
@@ -135,13 +136,28 @@ pub struct NodeInfo {
     pub last_error_at: Option<i64>,
     pub consecutive_failures: i64,
     pub items_harvested: i64,
+    /// Milliseconds the last successful harvest took.
+    pub last_success_duration_ms: Option<i64>,
+    /// The node's newest change number as the hub knows it (see [`HubStore::record_head`]).
+    pub reported_head: Option<i64>,
+    /// Unix seconds since which `reported_head` has been beyond the checkpoint; `None` while the
+    /// hub is caught up.
+    pub behind_since: Option<i64>,
 }
 
 /// How a harvest ended, for the node's record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HarvestRecord {
     /// The feed was followed to its end.
-    Success { at: i64 },
+    Success {
+        at: i64,
+        /// How long the harvest took.
+        duration_ms: i64,
+        /// The node's `reported_head` as the harvest read it before fetching its first page.
+        /// If it is still the stored one, no ping reported anything newer while the harvest
+        /// ran, so the end of the feed it reached is the node's head: the hub is caught up.
+        head_at_start: Option<i64>,
+    },
     /// The harvest failed; the node stays active and is tried again.
     Failure { at: i64, error: String },
     /// The feed is gone (404/410): the node is stopped.
@@ -445,13 +461,23 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     /// harvesting this one remove them too), its placements and quarantine entries go. `None`
     /// if it is not registered, else the number of offers removed.
     async fn remove_node(&self, id: &str, now: i64) -> Result<Option<u64>, StoreError>;
-    /// Records how a harvest of a node ended.
+    /// Records how a harvest of a node ended. A success also stores its duration and, when
+    /// `reported_head` is still `head_at_start`, sets it to the checkpoint and clears
+    /// `behind_since`: the feed was read to its end after everything reported so far had been
+    /// committed at the node, so whatever the node reported beyond it is not in its feed.
     async fn record_harvest(&self, id: &str, record: &HarvestRecord) -> Result<(), StoreError>;
+    /// Records the newest change number a node reported with its ping, at `at` (Unix seconds):
+    /// `reported_head` only grows, and `behind_since` becomes `at` when the head lies beyond
+    /// the checkpoint (a missing checkpoint counts as 0) and the node was not behind already.
+    /// [`HubStore::store_page`] clears `behind_since` once the checkpoint reaches the head.
+    /// `false` if the node is not registered.
+    async fn record_head(&self, id: &str, head: i64, at: i64) -> Result<bool, StoreError>;
     /// Takes the right to harvest a node; `None` when another process holds it.
     async fn harvest_lock(&self, node_id: &str) -> Result<Option<HarvestLock>, StoreError>;
 
     /// Stores a page and moves the node's checkpoint, in one transaction (see the module
-    /// documentation).
+    /// documentation); a checkpoint that reaches the node's `reported_head` clears
+    /// `behind_since`.
     async fn store_page(&self, page: &PageWrite) -> Result<PageOutcome, StoreError>;
 
     /// A live offer with placement and provenance.

@@ -94,7 +94,7 @@ fn list(n: usize) -> String {
 
 const NODE_COLUMNS: &str = "id, name, feed_url, jurisdiction, state, state_reason, checkpoint_modified, \
      checkpoint_id, standard_version, created_at, updated_at, last_harvest_at, last_success_at, last_error, \
-     last_error_at, consecutive_failures, items_harvested";
+     last_error_at, consecutive_failures, items_harvested, last_success_duration_ms, reported_head, behind_since";
 
 fn node_from_row(row: &SqliteRow) -> Result<NodeInfo, StoreError> {
     let state: String = row.try_get("state")?;
@@ -118,6 +118,9 @@ fn node_from_row(row: &SqliteRow) -> Result<NodeInfo, StoreError> {
         last_error_at: row.try_get("last_error_at")?,
         consecutive_failures: row.try_get("consecutive_failures")?,
         items_harvested: row.try_get("items_harvested")?,
+        last_success_duration_ms: row.try_get("last_success_duration_ms")?,
+        reported_head: row.try_get("reported_head")?,
+        behind_since: row.try_get("behind_since")?,
     })
 }
 
@@ -195,9 +198,10 @@ async fn write_page(conn: &mut SqliteConnection, page: &PageWrite) -> Result<Pag
 
     // The checkpoint first: if it moved, nothing else of the page is written.
     let moved = sqlx::query(
-        "UPDATE nodes SET checkpoint_modified = ?, checkpoint_id = ?, \
-         standard_version = COALESCE(?, standard_version), items_harvested = items_harvested + ? \
-         WHERE id = ? AND checkpoint_modified IS ? AND checkpoint_id IS ?",
+        "UPDATE nodes SET checkpoint_modified = ?1, checkpoint_id = ?2, \
+         standard_version = COALESCE(?3, standard_version), items_harvested = items_harvested + ?4, \
+         behind_since = CASE WHEN reported_head IS NULL OR ?1 >= reported_head THEN NULL ELSE behind_since END \
+         WHERE id = ?5 AND checkpoint_modified IS ?6 AND checkpoint_id IS ?7",
     )
     .bind(page.checkpoint.modified)
     .bind(&page.checkpoint.id)
@@ -478,12 +482,19 @@ impl HubStore for SqliteStore {
     async fn record_harvest(&self, id: &str, record: &HarvestRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let q = match record {
-            HarvestRecord::Success { at } => sqlx::query(
+            // The right-hand sides read the row as it was before the update.
+            HarvestRecord::Success { at, duration_ms, head_at_start } => sqlx::query(
                 "UPDATE nodes SET last_harvest_at = ?1, last_success_at = ?1, last_error = NULL, \
-                 last_error_at = NULL, consecutive_failures = 0, state = 'active', state_reason = NULL \
-                 WHERE id = ?2",
+                 last_error_at = NULL, consecutive_failures = 0, state = 'active', state_reason = NULL, \
+                 last_success_duration_ms = ?2, \
+                 reported_head = CASE WHEN reported_head IS ?3 THEN checkpoint_modified ELSE reported_head END, \
+                 behind_since = CASE WHEN reported_head IS ?3 OR reported_head <= COALESCE(checkpoint_modified, 0) \
+                   THEN NULL ELSE behind_since END \
+                 WHERE id = ?4",
             )
-            .bind(*at),
+            .bind(*at)
+            .bind(*duration_ms)
+            .bind(*head_at_start),
             HarvestRecord::Failure { at, error } => sqlx::query(
                 "UPDATE nodes SET last_harvest_at = ?1, last_error = ?2, last_error_at = ?1, \
                  consecutive_failures = consecutive_failures + 1 WHERE id = ?3",
@@ -501,6 +512,25 @@ impl HubStore for SqliteStore {
         q.bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn record_head(&self, id: &str, head: i64, at: i64) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        // `behind_since` reads the row as it was before the update.
+        let done = sqlx::query(
+            "UPDATE nodes SET reported_head = MAX(COALESCE(reported_head, ?1), ?1), \
+             behind_since = CASE WHEN ?1 > COALESCE(checkpoint_modified, 0) THEN COALESCE(behind_since, ?2) \
+               ELSE behind_since END \
+             WHERE id = ?3",
+        )
+        .bind(head)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(done == 1)
     }
 
     async fn harvest_lock(&self, _node_id: &str) -> Result<Option<HarvestLock>, StoreError> {

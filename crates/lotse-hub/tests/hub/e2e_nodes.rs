@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use lotse_http::Secret;
-use lotse_hub::{Hub, HubHandle, NewNode, NodeUpdate, Role};
+use lotse_hub::{Hub, HubConfig, HubHandle, NewNode, NodeUpdate, Role};
 use lotse_node::{Node, NodeConfig, NodeStore};
 use serde_json::Value;
 
@@ -124,7 +124,11 @@ async fn hub_matches(hub: &HubHandle, id: &str, expected: &BTreeMap<String, Valu
     live_offers(hub.hub().store().as_ref(), id).await == *expected
 }
 
-backends!(two_real_nodes_end_to_end, a_real_node_restarting_mid_harvest);
+backends!(
+    two_real_nodes_end_to_end,
+    a_real_node_restarting_mid_harvest,
+    how_far_the_hub_is_behind_a_real_node
+);
 
 async fn two_real_nodes_end_to_end(db: TestDb) {
     let hub = Hub::start(hub_config(&db)).await.unwrap();
@@ -285,4 +289,113 @@ async fn a_real_node_restarting_mid_harvest(db: TestDb) {
     assert_eq!(created, 1500, "{report:?}");
     second.node.shutdown().await.unwrap();
     hub.shutdown().await;
+}
+
+/// How far the hub is behind, from the head the node's pings report. The node pings a replica
+/// that does not harvest (`scheduler = false`), so the change waits; a harvesting replica on the
+/// same database then catches up.
+async fn how_far_the_hub_is_behind_a_real_node(db: TestDb) {
+    let serving = Hub::start(HubConfig { scheduler: false, ..hub_config(&db) }).await.unwrap();
+    let harvesting = Hub::start(hub_config(&db)).await.unwrap();
+    let node = pinging_node(&serving, "essen", &[ESSEN]).await;
+    let ops = serving.hub().create_token("betrieb", Role::Operator).await.unwrap().1.expose().to_owned();
+    let http = client();
+    let health = || {
+        let (http, ops, url) =
+            (http.clone(), ops.clone(), format!("{}/api/v1/admin/quality/nodes", serving.url()));
+        async move {
+            let nodes: Vec<Value> =
+                http.get(url).bearer_auth(ops).send().await.unwrap().json().await.unwrap();
+            nodes.into_iter().find(|n| n["node_id"] == "essen").expect("essen in the health list")
+        }
+    };
+    let h = health().await;
+    assert_eq!((h["behind_changes"].as_i64(), h["behind_seconds"].as_i64()), (Some(0), Some(0)));
+    assert!(h["reported_head"].is_null() && h["last_success_duration_ms"].is_null(), "{h}");
+
+    // A push: the node pings with its newest change number, nobody harvests.
+    node.push(&offers("essen", &[ESSEN], 45, 0, 3)).await;
+    let head = node.node.store().last_change().await.unwrap();
+    assert_eq!(head, 3);
+    eventually(10, "the reported head at the hub", || {
+        let health = &health;
+        async move { health().await["reported_head"] == head }
+    })
+    .await;
+    eventually(5, "a second behind", || {
+        let health = &health;
+        async move { health().await["behind_seconds"].as_i64() >= Some(1) }
+    })
+    .await;
+    let h = health().await;
+    assert_eq!(h["behind_changes"], 3, "{h}");
+    assert!(h["checkpoint_modified"].is_null(), "{h}");
+    assert!(h["behind_since"].as_i64().is_some(), "{h}");
+    // Within the thresholds: no rule holds yet.
+    assert_eq!(h["state"], "ok", "{h}");
+    assert!(live_offers(serving.hub().store().as_ref(), "essen").await.is_empty());
+    lotse_hub::ops::health::run_once(serving.hub()).await.unwrap();
+    let metrics = serving.hub().metrics().registry.render();
+    assert!(metrics.contains("lotse_hub_node_behind_changes{node=\"essen\"} 3"), "{metrics}");
+    assert!(!metrics.contains("lotse_hub_node_behind_seconds{node=\"essen\"} 0\n"), "{metrics}");
+
+    // The harvesting replica catches up.
+    let started = std::time::Instant::now();
+    let report = harvesting.harvest_now("essen").await.unwrap();
+    let took = started.elapsed().as_millis() as i64;
+    assert_eq!(report.outcome.created, 3);
+    let h = health().await;
+    assert_eq!(
+        (h["behind_changes"].as_i64(), h["behind_seconds"].as_i64(), h["checkpoint_modified"].as_i64()),
+        (Some(0), Some(0), Some(head)),
+        "{h}"
+    );
+    assert!(h["behind_since"].is_null(), "{h}");
+    let ms = h["last_success_duration_ms"].as_i64().expect("duration recorded");
+    assert_eq!(ms, report.duration_ms as i64);
+    assert!((0..=took).contains(&ms), "{ms} ms recorded, the call took {took} ms");
+    let csv = http
+        .get(format!("{}/api/v1/admin/quality/nodes.csv", serving.url()))
+        .bearer_auth(&ops)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| {
+        row[header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name} in {header:?}"))]
+    };
+    assert_eq!((column("behind_changes"), column("behind_seconds")), ("0", "0"));
+    assert_eq!(column("last_success_duration_ms"), ms.to_string());
+    lotse_hub::ops::health::run_once(serving.hub()).await.unwrap();
+    let metrics = serving.hub().metrics().registry.render();
+    assert!(metrics.contains("lotse_hub_node_behind_changes{node=\"essen\"} 0"), "{metrics}");
+    assert!(metrics.contains("lotse_hub_node_behind_seconds{node=\"essen\"} 0"), "{metrics}");
+    assert!(metrics.contains("lotse_hub_node_last_success_duration_seconds{node=\"essen\"}"), "{metrics}");
+
+    // The next change makes the hub behind again, counted from its own ping.
+    let caught_up_at =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    node.delete("essen-0000001").await;
+    let head = node.node.store().last_change().await.unwrap();
+    assert_eq!(head, 4);
+    eventually(10, "the new head at the hub", || {
+        let health = &health;
+        async move { health().await["reported_head"] == head }
+    })
+    .await;
+    let h = health().await;
+    assert_eq!(h["behind_changes"], 1, "{h}");
+    assert!(h["behind_since"].as_i64().unwrap() >= caught_up_at, "{h}");
+    harvesting.harvest_now("essen").await.unwrap();
+    let h = health().await;
+    assert_eq!((h["behind_changes"].as_i64(), h["checkpoint_modified"].as_i64()), (Some(0), Some(4)), "{h}");
+
+    node.node.shutdown().await.unwrap();
+    serving.shutdown().await;
+    harvesting.shutdown().await;
 }

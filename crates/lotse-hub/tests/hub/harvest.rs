@@ -66,6 +66,13 @@ async fn ping_triggers_a_harvest(db: TestDb) {
     let r = http.post(&url).bearer_auth(&other_token).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(node.requests(), 0, "no harvest without the node's own token");
+    // A body, when there is one, is a JSON object with a change number of at least 0.
+    for bad in ["kein JSON", "[1]", r#"{"modified": -1}"#, r#"{"modified": "36"}"#] {
+        let r = http.post(&url).bearer_auth(&token).body(bad).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    assert_eq!(node.requests(), 0, "a refused ping starts no harvest");
 
     let r = http.post(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 202);
@@ -86,7 +93,15 @@ async fn ping_triggers_a_harvest(db: TestDb) {
     changed.title.insert("de".into(), "Neuer Titel".into());
     node.put(&changed);
     let requests = node.requests();
-    let r = http.post(&url).bearer_auth(&token).send().await.unwrap();
+    // This time with the node's newest change number (and a field this hub does not know).
+    let r = http
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"modified": 36, "later": true}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     eventually(10, "the changed title at the hub", || {
         let store = store.clone();
@@ -105,6 +120,17 @@ async fn ping_triggers_a_harvest(db: TestDb) {
     let info = hub.hub().get_node("essen").await.unwrap();
     assert_eq!(info.checkpoint.unwrap().modified, 36);
     assert!(info.last_success_at.is_some());
+    assert_eq!((info.reported_head, info.behind_since), (Some(36), None));
+    assert!(info.last_success_duration_ms.is_some());
+
+    // A head the feed does not reach (a node restored from an older backup, say): the
+    // harvest the ping starts reads the feed to its end after the report, so the hub counts
+    // itself caught up, with the head where the feed ends.
+    let r = http.post(&url).bearer_auth(&token).body(r#"{"modified": 99}"#).send().await.unwrap();
+    assert_eq!(r.status(), 202);
+    eventually(5, "the harvest to finish", || async { !hub.hub().harvester().is_running("essen") }).await;
+    let info = hub.hub().get_node("essen").await.unwrap();
+    assert_eq!((info.reported_head, info.behind_since), (Some(36), None));
     hub.shutdown().await;
 }
 

@@ -612,7 +612,9 @@ fn every_check_is_documented_with_its_weight() {
         "never_harvested",
         "harvest_overdue",
         "failing",
+        "behind_too_long",
         "harvest_late",
+        "behind",
         "last_harvest_failed",
         "standard_outdated",
         "quarantine_share",
@@ -700,6 +702,27 @@ async fn operator_pages_behind_login(db: TestDb) {
     let (status, html) = page("/betrieb/knoten/essen".into()).await;
     assert_eq!(status, 200);
     assert!(html.contains(&list[1].id));
+    // The harvest's duration, and how far the hub is behind: not at all so far.
+    let info = hub.hub().get_node("essen").await.unwrap();
+    let ms = info.last_success_duration_ms.expect("the harvest's duration is recorded");
+    let shown =
+        if ms < 1000 { format!("{ms} ms") } else { format!("{:.1} s", ms as f64 / 1000.0).replace('.', ",") };
+    assert!(
+        html.contains(&format!("<dt>Dauer der letzten erfolgreichen Sammlung</dt><dd>{shown}</dd>")),
+        "{html}"
+    );
+    assert!(html.contains("<dt>Rückstand</dt><dd>keiner</dd>"), "{html}");
+    // A ping reported five changes more, three minutes ago.
+    let checkpoint = info.checkpoint.expect("a checkpoint").modified;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    hub.hub().store().record_head("essen", checkpoint + 5, now - 180).await.unwrap();
+    let (_, html) = page("/betrieb/knoten/essen".into()).await;
+    assert!(html.contains("<dt>Rückstand</dt><dd>5 Änderungen seit 3 Minuten</dd>"), "{html}");
+    assert!(html.contains(&format!("<dd>{}</dd>", checkpoint + 5)), "the reported head: {html}");
+    let (_, html) = page("/betrieb/knoten/essen?lang=en".into()).await;
+    assert!(html.contains("<dt>Behind</dt><dd>5 changes for 3 minutes</dd>"), "{html}");
+    let (_, html) = page("/betrieb".into()).await;
+    assert!(html.contains("<td>5 Änderungen seit 3 Minuten</td>"), "{html}");
     let (status, html) = page(format!("/betrieb/angebote/essen/{}", list[0].id)).await;
     assert_eq!(status, 200);
     assert!(html.contains("english_title"));

@@ -80,6 +80,7 @@ backends!(
     feed_order_and_purge,
     geocode_cache,
     harvest_records_and_advisory_lock,
+    reported_heads_and_how_far_behind,
 );
 
 async fn registry_round_trip(db: TestDb) {
@@ -337,12 +338,20 @@ async fn harvest_records_and_advisory_lock(db: TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!((resumed.state, resumed.state_reason), (NodeState::Active, None));
-    store.record_harvest("essen", &HarvestRecord::Success { at: 14 }).await.unwrap();
+    assert_eq!(n.last_success_duration_ms, None);
+    store
+        .record_harvest("essen", &HarvestRecord::Success { at: 14, duration_ms: 1234, head_at_start: None })
+        .await
+        .unwrap();
     let n = store.get_node("essen").await.unwrap().unwrap();
     assert_eq!(
         (n.consecutive_failures, n.last_error, n.last_success_at, n.last_harvest_at),
         (0, None, Some(14), Some(14))
     );
+    assert_eq!(n.last_success_duration_ms, Some(1234));
+    // A failure keeps the duration of the last success.
+    store.record_harvest("essen", &HarvestRecord::Failure { at: 15, error: "weg".into() }).await.unwrap();
+    assert_eq!(store.get_node("essen").await.unwrap().unwrap().last_success_duration_ms, Some(1234));
 
     // The harvest lock: exclusive per node on PostgreSQL, across stores (replicas) too.
     let lock = store.harvest_lock("essen").await.unwrap().expect("free lock");
@@ -355,4 +364,62 @@ async fn harvest_records_and_advisory_lock(db: TestDb) {
     } else {
         lock.release().await;
     }
+}
+
+async fn reported_heads_and_how_far_behind(db: TestDb) {
+    let store = db.store().await;
+    store.add_node(&node("essen"), "h", 0).await.unwrap();
+    let figures = |n: lotse_hub::store::NodeInfo| (n.reported_head, n.behind_since);
+    let get = || async { store.get_node("essen").await.unwrap().unwrap() };
+    assert_eq!(figures(get().await), (None, None));
+    assert!(!store.record_head("nope", 1, 10).await.unwrap());
+
+    // A head beyond the (missing) checkpoint: behind since the first report; later reports
+    // raise the head but keep the time, lower ones change nothing.
+    assert!(store.record_head("essen", 5, 100).await.unwrap());
+    assert_eq!(figures(get().await), (Some(5), Some(100)));
+    store.record_head("essen", 8, 110).await.unwrap();
+    store.record_head("essen", 6, 120).await.unwrap();
+    assert_eq!(figures(get().await), (Some(8), Some(100)));
+
+    // A page below the head leaves the node behind; the page that reaches it catches up.
+    let items = vec![accept("a", 3, "{\"a\":1}")];
+    store.store_page(&page("essen", None, cp(3, "a"), items)).await.unwrap();
+    assert_eq!(figures(get().await), (Some(8), Some(100)));
+    let items = vec![accept("b", 8, "{\"b\":1}")];
+    store.store_page(&page("essen", Some(cp(3, "a")), cp(8, "b"), items)).await.unwrap();
+    assert_eq!(figures(get().await), (Some(8), None));
+    // A head at or below the checkpoint is no lag.
+    store.record_head("essen", 8, 130).await.unwrap();
+    assert_eq!(figures(get().await), (Some(8), None));
+
+    // Reported beyond what the feed holds (say, a tombstone purged since): the success of a
+    // harvest that began with that head reached the end of the feed, so the hub is caught up
+    // and the head is the checkpoint.
+    store.record_head("essen", 12, 140).await.unwrap();
+    assert_eq!(figures(get().await), (Some(12), Some(140)));
+    let success = |head_at_start| HarvestRecord::Success { at: 150, duration_ms: 7, head_at_start };
+    // But not when a newer head was reported while the harvest ran (it began with 8).
+    store.record_harvest("essen", &success(Some(8))).await.unwrap();
+    let n = get().await;
+    assert_eq!((n.reported_head, n.behind_since, n.last_success_duration_ms), (Some(12), Some(140), Some(7)));
+    store.record_harvest("essen", &success(Some(12))).await.unwrap();
+    assert_eq!(figures(get().await), (Some(8), None));
+
+    // A harvest that began before any report counts too, and so does one of a node that never
+    // reports (its head follows the checkpoint).
+    store.add_node(&node("bochum"), "h2", 0).await.unwrap();
+    let items = vec![accept("c", 4, "{\"c\":1}")];
+    store.store_page(&page("bochum", None, cp(4, "c"), items)).await.unwrap();
+    store.record_harvest("bochum", &success(None)).await.unwrap();
+    let b = store.get_node("bochum").await.unwrap().unwrap();
+    assert_eq!((b.reported_head, b.behind_since), (Some(4), None));
+    // A failed harvest changes neither.
+    store.record_head("bochum", 9, 160).await.unwrap();
+    store.record_harvest("bochum", &HarvestRecord::Failure { at: 170, error: "x".into() }).await.unwrap();
+    let b = store.get_node("bochum").await.unwrap().unwrap();
+    assert_eq!((b.reported_head, b.behind_since), (Some(9), Some(160)));
+    // The listing carries the same figures.
+    let listed = store.list_nodes().await.unwrap();
+    assert_eq!(figures(listed[0].clone()), (Some(9), Some(160)));
 }

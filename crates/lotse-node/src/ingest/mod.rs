@@ -278,7 +278,7 @@ async fn apply_logged(
         state.metrics.offers.inc_by(&[label], applied.count(outcome) as u64);
     }
     if applied.changes() > 0 {
-        state.pinger.changed();
+        state.pinger.changed(applied.last_change);
     }
     Ok((applied, report))
 }
