@@ -771,6 +771,13 @@ impl TopK {
             || self.heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater)
     }
 
+    /// Takes `candidate` if it ranks within the window.
+    fn offer(&mut self, candidate: Ranked) {
+        if self.admits(&candidate) {
+            self.push(candidate);
+        }
+    }
+
     fn push(&mut self, candidate: Ranked) {
         if self.heap.len() >= self.window {
             self.heap.pop();
@@ -855,10 +862,7 @@ pub(crate) fn search(
                 }
                 if m.results.contains(doc) {
                     taken += 1;
-                    let c = candidate(doc, score);
-                    if top.admits(&c) {
-                        top.push(c);
-                    }
+                    top.offer(candidate(doc, score));
                 }
             }
             let last = champions.docs.last().map(|&(doc, score)| (score, m.data.sort_key[doc as usize]));
@@ -884,10 +888,7 @@ pub(crate) fn search(
                     if !m.results.contains(doc) || (m.data.points(doc).len() > 1 && !seen.insert(doc)) {
                         continue;
                     }
-                    let c = candidate(doc, 0.0);
-                    if near.admits(&c) {
-                        near.push(c);
-                    }
+                    near.offer(candidate(doc, 0.0));
                 }
             }
             let mut entered = near.heap.into_vec();
@@ -896,11 +897,7 @@ pub(crate) fn search(
                 let mut scorer = prepared.scorer(&m)?;
                 entered.iter_mut().for_each(|c| c.score = scorer.score(c.doc));
             }
-            for c in entered {
-                if top.admits(&c) {
-                    top.push(c);
-                }
-            }
+            entered.into_iter().for_each(|c| top.offer(c));
             continue;
         }
         match single {
@@ -920,20 +917,14 @@ pub(crate) fn search(
                             for doc in m.results.intersection(&sets.terms) {
                                 let score = scorer.score(doc);
                                 if after(last, doc, score) {
-                                    let c = candidate(doc, score);
-                                    if top.admits(&c) {
-                                        top.push(c);
-                                    }
+                                    top.offer(candidate(doc, score));
                                 }
                             }
                         } else {
                             union.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
                                 let score = quantize(score);
                                 if after(last, doc, score) && m.results.contains(doc) {
-                                    let c = candidate(doc, score);
-                                    if top.admits(&c) {
-                                        top.push(c);
-                                    }
+                                    top.offer(candidate(doc, score));
                                 }
                                 top.threshold()
                             })?;
@@ -954,10 +945,7 @@ pub(crate) fn search(
                         for doc in m.results.difference(&sets.terms) {
                             let score = quantize(expansion_score(&sets.expansions, doc));
                             if after(last, doc, score) {
-                                let c = candidate(doc, score);
-                                if top.admits(&c) {
-                                    top.push(c);
-                                }
+                                top.offer(candidate(doc, score));
                             }
                         }
                     }
@@ -967,10 +955,7 @@ pub(crate) fn search(
                 let mut scorer = prepared.scorer(&m)?;
                 for doc in m.results.iter() {
                     if by_score {
-                        let c = candidate(doc, scorer.score(doc));
-                        if top.admits(&c) {
-                            top.push(c);
-                        }
+                        top.offer(candidate(doc, scorer.score(doc)));
                     } else {
                         // Ordered by distance or date: the score is shown, not ranked by, so
                         // it is computed only for what enters the page.

@@ -9,33 +9,16 @@
 use std::sync::LazyLock;
 
 use lotse_generate::{Generator, Options};
-use lotse_search::{Change, IndexedOffer, IndexedPoint, SearchIndex, SearchRequest, WriterOptions};
+use lotse_search::{Change, SearchIndex, SearchRequest, WriterOptions};
 use lotse_standard::date::Date;
+
+mod common;
+use common::placed;
 
 const OFFERS: usize = 6_000;
 
 fn today() -> Date {
     Date::new(2026, 3, 1).unwrap()
-}
-
-fn placed(offer: lotse_standard::Offer, changed: i64) -> IndexedOffer {
-    let region = lotse_geo::ruhr();
-    let points = offer
-        .locations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let (lat, lon, precision) = match (l.lat, l.lon) {
-                (Some(lat), Some(lon)) => (lat, lon, "exact"),
-                _ => {
-                    let c = region.postcode(&l.postcode)?;
-                    (c.position.lat, c.position.lon, "postcode")
-                }
-            };
-            Some(IndexedPoint { idx: i as u32, lat, lon, ags: l.ags.clone(), precision: precision.into() })
-        })
-        .collect();
-    IndexedOffer { hub_id: format!("pages/{}", offer.id), node_id: "pages".into(), offer, changed, points }
 }
 
 /// Two segments (of unequal size), so that the page is merged across segments too.
@@ -45,7 +28,7 @@ static INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
         .unwrap()
         .take(OFFERS)
         .enumerate()
-        .map(|(k, o)| Change::Upsert(Box::new(placed(o, k as i64 % 30))))
+        .map(|(k, o)| Change::Upsert(Box::new(placed("pages", o, k as i64 % 30))))
         .collect();
     let (a, b) = changes.split_at(OFFERS * 2 / 3);
     index.stage(a).unwrap();

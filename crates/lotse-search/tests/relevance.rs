@@ -18,9 +18,7 @@ use std::sync::LazyLock;
 
 use lotse_generate::{Generator, Options};
 use lotse_geo::LatLon;
-use lotse_search::{
-    Change, IndexedOffer, IndexedPoint, SearchIndex, SearchRequest, SearchResponse, WriterOptions,
-};
+use lotse_search::{Change, IndexedOffer, SearchIndex, SearchRequest, SearchResponse, WriterOptions};
 use lotse_standard::Offer;
 use lotse_standard::date::Date;
 use lotse_standard::model::{
@@ -30,6 +28,9 @@ use lotse_standard::read::Record;
 use lotse_standard::validate::Validator;
 use lotse_standard::vocab::vocabularies;
 use lotse_standard::{Code, Severity};
+
+mod common;
+use common::placed;
 
 /// The seed of the generated haystack.
 const SEED: u64 = 20_260_301;
@@ -984,28 +985,6 @@ fn needles() -> Vec<Needle> {
 
 // ---------------------------------------------------------------------------------------------
 // The dataset and its indexes.
-
-/// An offer as the hub would index it: points from the coordinates, or the postcode's centroid
-/// when the provider gave none.
-fn placed(node: &str, offer: Offer, changed: i64) -> IndexedOffer {
-    let region = lotse_geo::ruhr();
-    let points = offer
-        .locations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let (lat, lon, precision) = match (l.lat, l.lon) {
-                (Some(lat), Some(lon)) => (lat, lon, "exact"),
-                _ => {
-                    let c = region.postcode(&l.postcode)?;
-                    (c.position.lat, c.position.lon, "postcode")
-                }
-            };
-            Some(IndexedPoint { idx: i as u32, lat, lon, ags: l.ags.clone(), precision: precision.into() })
-        })
-        .collect();
-    IndexedOffer { hub_id: format!("{node}/{}", offer.id), node_id: node.into(), offer, changed, points }
-}
 
 struct Dataset {
     /// Generated offers first, then the needles.
