@@ -7,6 +7,11 @@
 #
 #   scripts/search-load.sh [OFFERS] [SECONDS]      # defaults: 100000 offers, 30 s per run
 #
+# HUB_CPUS and LOAD_CPUS (taskset lists, defaults 0 and 1) place the hub and the load
+# generator: HUB_CPUS=0,1 LOAD_CPUS=0,1 measures the capacity on both cores. CLASSES (default
+# "Q1 Q2 Q3 Q4 Q5") names the query classes to run.
+#
+# Besides 50 % and 90 % of the capacity, each class is also run open loop at 100 requests/s.
 # Prints one line per class and rate: requests/s and p50 / p99 / p99.9 latency in ms, and the
 # hub's index build time from the store and its peak memory.
 set -euo pipefail
@@ -17,6 +22,9 @@ SECONDS_PER_RUN=${2:-30}
 OHA=${OHA:-$(command -v oha || echo /tmp/oha/bin/oha)}
 BIN=target/release/lotse
 BENCH=target/release/lotse-bench
+HUB_CPUS=${HUB_CPUS:-0}
+LOAD_CPUS=${LOAD_CPUS:-1}
+CLASSES=${CLASSES:-Q1 Q2 Q3 Q4 Q5}
 NODE_PORT=18281
 HUB_PORT=18280
 DIR=$(mktemp -d /tmp/lotse-load.XXXXXX)
@@ -50,9 +58,9 @@ echo "harvesting into the hub…" >&2
 "$BIN" hub harvest --node bench >/dev/null 2>&1
 kill "${PIDS[0]}"
 
-echo "starting the hub (core 0); it builds its index from the store…" >&2
+echo "starting the hub (cores $HUB_CPUS); it builds its index from the store…" >&2
 started=$(date +%s.%N)
-taskset -c 0 "$BIN" hub 2>"$DIR/hub.log" & HUB=$!; PIDS+=($HUB)
+taskset -c "$HUB_CPUS" "$BIN" hub 2>"$DIR/hub.log" & HUB=$!; PIDS+=($HUB)
 wait_for "http://127.0.0.1:$HUB_PORT/healthz"
 until [ "$(curl -sf "http://127.0.0.1:$HUB_PORT/api/v1/search?include_expired=true&page_size=1" | sed -n 's/^{"total":\([0-9]*\).*/\1/p')" = "$OFFERS" ]; do
   sleep 0.5
@@ -64,11 +72,12 @@ percentiles() { # oha JSON → "rps p50 p99 p99.9" (ms)
 print("%.0f req/s  p50 %.2f  p99 %.2f  p99.9 %.2f ms" % (s["requestsPerSec"], p["p50"]*1000, p["p99"]*1000, p["p99.9"]*1000))'
 }
 
-for class in Q1 Q2 Q3 Q4 Q5; do
+for class in $CLASSES; do
   "$BENCH" search-urls --base "http://127.0.0.1:$HUB_PORT" --class "$class" --count 500 > "$DIR/$class.urls"
-  run() { taskset -c 1 "$OHA" --no-tui --output-format json --urls-from-file "$DIR/$class.urls" "$@"; }
+  run() { taskset -c "$LOAD_CPUS" "$OHA" --no-tui --output-format json --urls-from-file "$DIR/$class.urls" "$@"; }
   capacity=$(run -z 10s -c 8 | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["summary"]["requestsPerSec"]))')
   run -z "${SECONDS_PER_RUN}s" -q $((capacity / 2)) --latency-correction >/dev/null   # warm-up
+  echo "$class open loop at 100 req/s: $(run -z "${SECONDS_PER_RUN}s" -q 100 --latency-correction | percentiles)"
   for share in 50 90; do
     rate=$((capacity * share / 100))
     echo "$class capacity $capacity req/s; open loop at $share % ($rate req/s): $(run -z "${SECONDS_PER_RUN}s" -q "$rate" --latency-correction | percentiles)"

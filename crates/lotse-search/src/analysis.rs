@@ -64,30 +64,52 @@ pub fn folded_words(
     keep: impl Fn(&str) -> bool,
     mut f: impl FnMut(usize, usize, String) -> bool,
 ) {
-    let mut start = None;
-    let mut word = |s: usize, e: usize| {
+    each_word(text, |s, e| {
         let raw = &text[s..e];
-        if !keep(raw) || raw.chars().count() > MAX_WORD_CHARS {
+        // A word of at most MAX_WORD_CHARS bytes has at most as many characters: counting
+        // them is needed only for longer ones.
+        if !keep(raw) || (raw.len() > MAX_WORD_CHARS && raw.chars().count() > MAX_WORD_CHARS) {
             return true;
         }
         let folded = fold(raw);
-        if folded.is_empty() || STOP_WORDS.contains(&folded.as_str()) {
+        if folded.is_empty() || is_stop_word(&folded) {
             return true;
         }
         f(s, e, folded)
-    };
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+    });
+}
+
+/// Calls `word` with the byte range of each run of letters and digits of `text`, in order,
+/// until it returns `false`. ASCII bytes are classified directly, so that only the other
+/// characters are decoded (offer texts are mostly ASCII, and every result's description is
+/// scanned for its snippet).
+fn each_word(text: &str, mut word: impl FnMut(usize, usize) -> bool) {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (alphanumeric, len) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        };
+        if alphanumeric {
             start.get_or_insert(i);
         } else if let Some(s) = start.take()
             && !word(s, i)
         {
             return;
         }
+        i += len;
     }
     if let Some(s) = start {
         word(s, text.len());
     }
+}
+
+/// Whether a folded word is a stop word. None is longer than five letters, which settles most
+/// words without a comparison.
+fn is_stop_word(folded: &str) -> bool {
+    folded.len() <= 5 && STOP_WORDS.contains(&folded)
 }
 
 /// Words whose stems each thread remembers; the cache is emptied when it is full. Texts
@@ -144,6 +166,13 @@ fn is_arabic(c: char) -> bool {
 /// Lower-cases and folds a word: German umlauts to their two-letter forms, accents dropped,
 /// Arabic diacritics removed and letter variants unified.
 pub fn fold(word: &str) -> String {
+    // Every replacement below is of a non-ASCII character, so an ASCII word only needs
+    // lower-casing.
+    if word.is_ascii() { word.to_ascii_lowercase() } else { fold_chars(word) }
+}
+
+/// [`fold`] character by character.
+fn fold_chars(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 2);
     for c in word.chars().flat_map(char::to_lowercase) {
         match c {
@@ -205,6 +234,36 @@ pub fn bare_vowel_variant(original: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortcuts_agree_with_the_general_rules() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        assert_eq!(fold(&ascii), fold_chars(&ascii));
+        assert!(
+            STOP_WORDS.iter().all(|w| w.len() <= 5 && fold(w) == *w),
+            "the length shortcut of is_stop_word"
+        );
+        // Word boundaries with ASCII and other characters side by side.
+        let text = "Büro-Öffnung: 9 Uhr, ٱلعربية und straße…x";
+        let mut split = Vec::new();
+        each_word(text, |s, e| {
+            split.push(&text[s..e]);
+            true
+        });
+        let mut by_chars = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            match (c.is_alphanumeric() && i < text.len(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    by_chars.push(&text[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(split, by_chars);
+    }
 
     fn stems(text: &str) -> Vec<String> {
         words(text).into_iter().map(|w| w.stem).collect()

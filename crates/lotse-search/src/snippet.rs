@@ -94,16 +94,23 @@ pub fn highlight(text: &str, query: &[Word], prefix: Option<&str>, max_chars: us
 
 /// Escapes the characters that HTML gives a meaning to.
 pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The escaped characters are ASCII, so they never fall inside a multi-byte character and
+    // the text between them is copied as it stands.
+    let mut copied = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
@@ -115,6 +122,13 @@ mod tests {
         let q = analysis::words("Kurse");
         let s = highlight("Ein <b>Kurs</b> & mehr Kurse", &q, None, 200);
         assert_eq!(s, "Ein &lt;b&gt;<mark>Kurs</mark>&lt;/b&gt; &amp; mehr <mark>Kurse</mark>");
+    }
+
+    #[test]
+    fn escapes_between_multi_byte_characters() {
+        let mut out = String::new();
+        escape_into("ä<ü>&\"ß'", &mut out);
+        assert_eq!(out, "ä&lt;ü&gt;&amp;&quot;ß&#39;");
     }
 
     #[test]
