@@ -23,13 +23,13 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis::{self, Word};
 use crate::bitset::BitSet;
 use crate::request::{Dim, SearchRequest, Sort};
 use crate::schema::{Fields, IndexedPoint};
-use crate::segment::{CELL_LAT, CELL_LON, Champions, SegmentCache, SegmentData, cell_of};
+use crate::segment::{CELL_LAT, CELL_LON, Champions, GridPoint, SegmentCache, SegmentData, cell_of};
 use crate::snippet;
 
 /// One result.
@@ -124,7 +124,7 @@ impl PartialOrd for Ranked {
         Some(self.cmp(other))
     }
 }
-/// The heap keeps the worst candidate on top, to be replaced by a better one.
+/// A heap of champions keeps the worst candidate on top, to be replaced by a better one.
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
         other.better(self)
@@ -357,8 +357,8 @@ fn fill(weight: &dyn Weight, reader: &SegmentReader, max_doc: u32) -> tantivy::R
     Ok(set)
 }
 
-/// A grid cell and the documents with a point in it.
-type Cell<'d> = ((i32, i32), &'d [DocId]);
+/// A grid cell and its points.
+type Cell<'d> = ((i32, i32), &'d [GridPoint]);
 
 /// Where documents must lie, prepared for a fast test.
 struct Area {
@@ -442,16 +442,15 @@ impl Area {
     fn set(&self, data: &SegmentData, within: &BitSet) -> Option<BitSet> {
         let cells = self.cells(data)?;
         let mut set = BitSet::empty(data.max_doc);
-        for (cell, docs) in cells {
+        for (cell, points) in cells {
             if self.covers(cell) {
-                docs.iter().for_each(|&d| set.insert(d));
+                points.iter().for_each(|p| set.insert(p.doc));
             } else {
-                for &d in docs {
-                    if within.contains(d)
-                        && !set.contains(d)
-                        && self.check(data.points(d), data.xyz(d)).is_some()
-                    {
-                        set.insert(d);
+                // A document is in the area when one of its points is: each point is tested
+                // in its own cell.
+                for p in points {
+                    if within.contains(p.doc) && !set.contains(p.doc) && self.holds(data, p) {
+                        set.insert(p.doc);
                     }
                 }
             }
@@ -459,12 +458,24 @@ impl Area {
         Some(set)
     }
 
+    /// Whether the area holds one point (the test of [`Area::check`] for a single point).
+    fn holds(&self, data: &SegmentData, p: &GridPoint) -> bool {
+        let at = LatLon { lat: p.lat, lon: p.lon };
+        if self.bbox.as_ref().is_some_and(|b| !b.contains(at))
+            || self.near_box.as_ref().is_some_and(|b| !b.contains(at))
+        {
+            return false;
+        }
+        self.near_xyz
+            .is_none_or(|(centre, radius)| lotse_geo::chord2(&centre, &data.xyz[p.point as usize]) <= radius)
+    }
+
     /// The cells around `near`, nearest first, each with a lower bound of the squared chord
     /// from `near` to any point in it: a search ordered by distance stops at the first cell
     /// that cannot hold anything nearer than its page's farthest entry. `None` without `near`.
-    fn cells_by_distance<'d>(&self, data: &'d SegmentData) -> Option<Vec<(f64, &'d [DocId])>> {
+    fn cells_by_distance<'d>(&self, data: &'d SegmentData) -> Option<Vec<(f64, &'d [GridPoint])>> {
         let (centre, _) = self.near?;
-        let mut out: Vec<(f64, &[DocId])> = self
+        let mut out: Vec<(f64, &[GridPoint])> = self
             .cells(data)?
             .into_iter()
             .map(|((y, x), docs)| {
@@ -759,38 +770,69 @@ pub(crate) fn all_results(
     Ok(all.into_iter().map(|r| DocAddress::new(r.segment, r.doc)).collect())
 }
 
-/// The best `window` candidates.
+/// The best `window` candidates. Candidates that may enter are collected in a buffer of twice
+/// the window, which is cut back to the best `window` (a selection, not a sort) when it is
+/// full: when candidates arrive in ascending order of rank (the newest documents are the last
+/// ones of a segment, and sorting by date is the map's order), a heap would replace its worst
+/// entry for nearly every one of them.
 struct TopK {
     window: usize,
-    heap: BinaryHeap<Ranked>,
+    buffer: Vec<Ranked>,
+    /// The worst of the best `window` when the buffer was last cut: a candidate must rank
+    /// better to enter.
+    bar: Option<Ranked>,
 }
 
 impl TopK {
-    fn admits(&self, candidate: &Ranked) -> bool {
-        self.heap.len() < self.window
-            || self.heap.peek().is_some_and(|worst| candidate.better(worst) == Ordering::Greater)
+    fn new(window: usize) -> TopK {
+        TopK { window, buffer: Vec::with_capacity(2 * window), bar: None }
     }
 
-    /// Takes `candidate` if it ranks within the window.
+    fn admits(&self, candidate: &Ranked) -> bool {
+        self.window > 0 && self.bar.is_none_or(|bar| candidate.better(&bar) == Ordering::Greater)
+    }
+
+    /// Takes `candidate` if it may rank within the window.
     fn offer(&mut self, candidate: Ranked) {
         if self.admits(&candidate) {
-            self.push(candidate);
+            self.buffer.push(candidate);
+            if self.buffer.len() >= 2 * self.window {
+                self.cut();
+            }
         }
     }
 
-    fn push(&mut self, candidate: Ranked) {
-        if self.heap.len() >= self.window {
-            self.heap.pop();
+    /// Keeps only the best `window` of the buffer, once it holds more (or holds exactly that
+    /// many and has no bar yet).
+    fn cut(&mut self) {
+        let n = self.buffer.len();
+        if self.window > 0 && n >= self.window && (n > self.window || self.bar.is_none()) {
+            self.buffer.select_nth_unstable_by(self.window - 1, |a, b| b.better(a));
+            self.buffer.truncate(self.window);
+            self.bar = Some(self.buffer[self.window - 1]);
         }
-        self.heap.push(candidate);
     }
 
-    /// Raw scores at or below this cannot enter (for pruning).
-    fn threshold(&self) -> f32 {
-        match self.heap.peek() {
-            Some(worst) if self.heap.len() >= self.window => below(worst.primary),
-            _ => f32::MIN,
+    /// The worst entry of the page, once the page is full.
+    fn worst(&mut self) -> Option<Ranked> {
+        self.cut();
+        self.bar
+    }
+
+    /// Raw scores at or below this cannot enter (for pruning). Between cuts the bar lags
+    /// behind the page's worst entry, which only makes the pruning less tight.
+    fn threshold(&mut self) -> f32 {
+        if self.bar.is_none() {
+            self.cut();
         }
+        self.bar.map_or(f32::MIN, |bar| below(bar.primary))
+    }
+
+    /// The candidates of the window, best first.
+    fn into_ranked(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.buffer.sort_by(|a, b| b.better(a));
+        self.buffer
     }
 }
 
@@ -806,7 +848,7 @@ pub(crate) fn search(
     let prepared = Prepared::new(searcher, fields, req, &parsed)?;
     let text = prepared.has_text();
     let window = (req.page * req.page_size) as usize;
-    let mut top = TopK { window, heap: BinaryHeap::with_capacity(window + 1) };
+    let mut top = TopK::new(window);
     let mut total = 0;
     let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); Dim::ALL.len()];
     let by_score = text && req.sort == Sort::Relevance;
@@ -877,13 +919,13 @@ pub(crate) fn search(
             // Nearest first: the cells in order of distance, until the next cell is farther
             // than the page's farthest entry. Scores (shown, not ranked by) are computed
             // afterwards for what entered, in ascending order as the scorers need.
-            let mut near = TopK { window, heap: BinaryHeap::with_capacity(window + 1) };
+            let mut near = TopK::new(window);
             let mut seen = std::collections::HashSet::new();
             for (bound, docs) in cells {
-                if near.heap.len() >= window && near.heap.peek().is_some_and(|w| -w.primary < bound) {
+                if near.worst().is_some_and(|w| -w.primary < bound) {
                     break;
                 }
-                for &doc in docs {
+                for &GridPoint { doc, .. } in docs {
                     // A document with points in several cells is listed in each.
                     if !m.results.contains(doc) || (m.data.points(doc).len() > 1 && !seen.insert(doc)) {
                         continue;
@@ -891,7 +933,7 @@ pub(crate) fn search(
                     near.offer(candidate(doc, 0.0));
                 }
             }
-            let mut entered = near.heap.into_vec();
+            let mut entered = near.into_ranked();
             entered.sort_by_key(|c| c.doc);
             if text {
                 let mut scorer = prepared.scorer(&m)?;
@@ -935,9 +977,7 @@ pub(crate) fn search(
                 // once the page's worst entry scores more, none of it can enter. Otherwise
                 // its best first, from a champion list of its own.
                 let most = f64::from(quantize(sets.expansions.iter().map(|(_, b)| b).sum()));
-                if !sets.expansions.is_empty()
-                    && (top.heap.len() < window || top.heap.peek().is_some_and(|w| w.primary <= most))
-                {
+                if !sets.expansions.is_empty() && top.worst().is_none_or(|w| w.primary <= most) {
                     let key = format!("{} only", plan.name());
                     let champions =
                         m.data.cached_champions(&key, || Ok(expansion_champions(sets, &m.data)))?;
@@ -964,15 +1004,14 @@ pub(crate) fn search(
                             if text {
                                 c.score = scorer.score(doc);
                             }
-                            top.push(c);
+                            top.offer(c);
                         }
                     }
                 }
             }
         }
     }
-    let mut ranked = top.heap.into_vec();
-    ranked.sort_by(|a, b| b.better(a));
+    let ranked = top.into_ranked();
     let start = ((req.page - 1) * req.page_size) as usize;
     let results = ranked
         .iter()

@@ -41,9 +41,9 @@ pub struct SegmentData {
     pub valid_until: Vec<i64>,
     pub start_day: Vec<i64>,
     pub end_day: Vec<i64>,
-    /// The documents with a point in each cell of a coarse grid ([`cell_of`]), ascending: an
+    /// The points in each cell of a coarse grid ([`cell_of`]), by ascending document: an
     /// area search reads the cells it overlaps instead of every document.
-    pub grid: HashMap<(i32, i32), Vec<DocId>>,
+    pub grid: HashMap<(i32, i32), Vec<GridPoint>>,
     /// The visible documents for one day and one state of the deletions (see
     /// [`SegmentData::visible`]).
     visible: Mutex<Vec<Visible>>,
@@ -134,6 +134,18 @@ struct Visible {
     set: Arc<BitSet>,
 }
 
+/// One point of a document in a grid cell. Its coordinates are kept here so that the points
+/// of a cell on an area's border are tested as they are read, without looking up each
+/// document's points elsewhere in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct GridPoint {
+    pub doc: DocId,
+    /// The point's index in [`SegmentData::points`] and [`SegmentData::xyz`].
+    pub point: u32,
+    pub lat: f64,
+    pub lon: f64,
+}
+
 /// The height and width of a grid cell in degrees: about 2.2 × 2.1 km in the Ruhr region, so
 /// that a town-sized window covers a few dozen cells.
 pub const CELL_LAT: f64 = 0.02;
@@ -166,17 +178,14 @@ impl SegmentData {
         let lon = ff.f64("lon")?;
         let mut offsets = Vec::with_capacity(max_doc as usize + 1);
         let mut points = Vec::new();
-        let mut grid: HashMap<(i32, i32), Vec<DocId>> = HashMap::new();
+        let mut grid: HashMap<(i32, i32), Vec<GridPoint>> = HashMap::new();
         offsets.push(0);
         for doc in 0..max_doc {
             let first = points.len();
             points.extend(lat.values_for_doc(doc).zip(lon.values_for_doc(doc)));
-            for &(lat, lon) in &points[first..] {
-                let docs = grid.entry(cell_of(lat, lon)).or_default();
-                // Documents come in ascending order; two points in one cell list it once.
-                if docs.last() != Some(&doc) {
-                    docs.push(doc);
-                }
+            for (i, &(lat, lon)) in points.iter().enumerate().skip(first) {
+                let point = u32::try_from(i).unwrap_or(u32::MAX);
+                grid.entry(cell_of(lat, lon)).or_default().push(GridPoint { doc, point, lat, lon });
             }
             offsets.push(u32::try_from(points.len()).unwrap_or(u32::MAX));
         }
