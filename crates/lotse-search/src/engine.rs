@@ -828,6 +828,15 @@ impl TopK {
         self.bar.map_or(f32::MIN, |bar| below(bar.primary))
     }
 
+    /// Sets the scores of the entries from `segment`, asking `score` in ascending order of
+    /// documents (as a segment's scorers must be asked).
+    fn rescore(&mut self, segment: u32, mut score: impl FnMut(u32) -> f32) {
+        self.cut();
+        let mut entries: Vec<&mut Ranked> = self.buffer.iter_mut().filter(|c| c.segment == segment).collect();
+        entries.sort_by_key(|c| c.doc);
+        entries.into_iter().for_each(|c| c.score = score(c.doc));
+    }
+
     /// The candidates of the window, best first.
     fn into_ranked(mut self) -> Vec<Ranked> {
         self.cut();
@@ -991,22 +1000,23 @@ pub(crate) fn search(
                     }
                 }
             }
-            None => {
+            None if by_score => {
                 let mut scorer = prepared.scorer(&m)?;
                 for doc in m.results.iter() {
-                    if by_score {
-                        top.offer(candidate(doc, scorer.score(doc)));
-                    } else {
-                        // Ordered by distance or date: the score is shown, not ranked by, so
-                        // it is computed only for what enters the page.
-                        let mut c = candidate(doc, 0.0);
-                        if top.admits(&c) {
-                            if text {
-                                c.score = scorer.score(doc);
-                            }
-                            top.offer(c);
-                        }
-                    }
+                    top.offer(candidate(doc, scorer.score(doc)));
+                }
+            }
+            None => {
+                // Ordered by date: the index takes changes in the order they happen, so the
+                // newest documents are the last of a segment. Read from the end, the page
+                // fills with them first and the rest rarely passes its bar.
+                for doc in m.results.iter_rev() {
+                    top.offer(candidate(doc, 0.0));
+                }
+                // The score is shown, not ranked by: computed only for what entered.
+                if text {
+                    let mut scorer = prepared.scorer(&m)?;
+                    top.rescore(m.ord, |doc| scorer.score(doc));
                 }
             }
         }

@@ -93,6 +93,10 @@ fn every_page_follows_the_order_of_the_export() {
         &[("q", "Beratung"), ("near", "51.4556,7.0116"), ("radius_km", "15"), ("sort", "distance")],
         &[("near", "51.5136,7.4653"), ("radius_km", "10"), ("sort", "distance")],
         &[("q", "Kurs"), ("near", "51.4818,7.2162"), ("radius_km", "12")],
+        // Newest first, with and without words, and a map window with a filter.
+        &[("q", "Beratung"), ("sort", "changed")],
+        &[("sort", "changed")],
+        &[("bbox", "6.9,51.4,7.3,51.55"), ("language", "en")],
     ];
     let mut long = 0;
     for q in queries {
@@ -109,4 +113,22 @@ fn every_page_follows_the_order_of_the_export() {
     }
     // The test is only worth its name if some searches run past a champion list.
     assert!(long >= 2, "only {long} searches have more results than a champion list holds");
+}
+
+/// Ordered by date, a result still shows its relevance score: every result of a search by
+/// words matched them and scores above zero, as it does in the order by relevance.
+#[test]
+fn results_by_date_keep_their_scores() {
+    let by_date =
+        INDEX.search(&request(&[("q", "Beratung"), ("sort", "changed"), ("page_size", "100")])).unwrap();
+    let by_relevance = INDEX.search(&request(&[("q", "Beratung"), ("page_size", "100")])).unwrap();
+    assert_eq!(by_date.results.len(), 100);
+    let relevance: std::collections::HashMap<_, _> =
+        by_relevance.results.iter().map(|h| (h.id.clone(), h.score)).collect();
+    for hit in &by_date.results {
+        assert!(hit.score > 0.0, "{} has no score", hit.id);
+        if let Some(score) = relevance.get(&hit.id) {
+            assert_eq!(*score, hit.score, "{}: the same score in both orders", hit.id);
+        }
+    }
 }
