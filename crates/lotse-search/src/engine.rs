@@ -12,8 +12,9 @@
 //! documents that cannot reach the page, and other orders (distance, date) score only what
 //! enters the page.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use lotse_geo::LatLon;
@@ -1297,30 +1298,54 @@ fn facet_lists(
 }
 
 /// The parts of a stored offer that a result shows. Reading only these skips building the
-/// rest of the offer (serde passes over unknown fields), which is most of a result's cost.
+/// rest of the offer (serde passes over unknown fields), which is most of a result's cost;
+/// strings without escapes are borrowed from the stored text instead of copied.
 #[derive(serde::Deserialize)]
-struct HitSource {
-    title: lotse_standard::model::LangMap,
-    description: lotse_standard::model::LangMap,
-    offer_type: String,
-    provider: HitProvider,
-    #[serde(default)]
-    locations: Vec<HitSourceLocation>,
-    #[serde(default)]
-    service_area: Vec<String>,
+struct HitSource<'a> {
+    #[serde(borrow)]
+    title: Texts<'a>,
+    #[serde(borrow)]
+    description: Texts<'a>,
+    #[serde(borrow)]
+    offer_type: Cow<'a, str>,
+    #[serde(borrow)]
+    provider: HitProvider<'a>,
+    #[serde(default, borrow)]
+    locations: Vec<HitSourceLocation<'a>>,
+    #[serde(default, borrow)]
+    service_area: Vec<Str<'a>>,
+}
+
+/// Texts by language, as the standard's language maps hold them.
+type Texts<'a> = BTreeMap<Str<'a>, Str<'a>>;
+
+/// A string borrowed from the stored text when it has no escapes. (Serde borrows a `Cow` only
+/// where it is a field's own type, not inside a map or a list: hence the newtype.)
+#[derive(serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl std::borrow::Borrow<str> for Str<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 #[derive(serde::Deserialize)]
-struct HitProvider {
-    name: String,
+struct HitProvider<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
 }
 
 #[derive(serde::Deserialize)]
-struct HitSourceLocation {
-    name: Option<String>,
-    street: String,
-    postcode: String,
-    city: String,
+struct HitSourceLocation<'a> {
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    street: Cow<'a, str>,
+    #[serde(borrow)]
+    postcode: Cow<'a, str>,
+    #[serde(borrow)]
+    city: Cow<'a, str>,
 }
 
 /// Builds a result from the stored offer.
@@ -1332,14 +1357,15 @@ fn hit(
     r: &Ranked,
 ) -> tantivy::Result<Hit> {
     let doc: TantivyDocument = searcher.doc(DocAddress::new(r.segment, r.doc))?;
-    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    let offer: HitSource = serde_json::from_str(&text(fields.offer))
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
+    let offer: HitSource = serde_json::from_str(text(fields.offer))
         .map_err(|e| tantivy::TantivyError::InternalError(format!("stored offer unreadable: {e}")))?;
-    let points: Vec<IndexedPoint> = serde_json::from_str(&text(fields.placement)).unwrap_or_default();
+    let points: Vec<IndexedPoint> = serde_json::from_str(text(fields.placement)).unwrap_or_default();
     let (title_lang, title) = pick(&offer.title, &req.lang);
     let (_, description) = pick(&offer.description, &req.lang);
     let region = lotse_geo::ruhr();
-    let ags = points.first().map(|p| p.ags.clone()).or_else(|| offer.service_area.first().cloned());
+    let ags =
+        points.first().map(|p| p.ags.clone()).or_else(|| offer.service_area.first().map(|a| a.0.to_string()));
     let municipality = ags.map(|ags| Municipality {
         name: region.municipality(&ags).map(|m| m.name.clone()).unwrap_or_default(),
         ags,
@@ -1360,10 +1386,10 @@ fn hit(
     let location = offer.locations.get(shown).map(|l| {
         let placed = points.iter().find(|p| p.idx as usize == shown);
         HitLocation {
-            name: l.name.clone(),
-            street: l.street.clone(),
-            postcode: l.postcode.clone(),
-            city: l.city.clone(),
+            name: l.name.as_deref().map(str::to_owned),
+            street: l.street.to_string(),
+            postcode: l.postcode.to_string(),
+            city: l.city.to_string(),
             lat: placed.map(|p| p.lat),
             lon: placed.map(|p| p.lon),
             precision: placed.map(|p| p.precision.clone()),
@@ -1372,13 +1398,13 @@ fn hit(
     let rtl =
         |lang: &str| vocabularies().languages.get(lang).and_then(|c| c.direction.as_deref()) == Some("rtl");
     Ok(Hit {
-        id: text(fields.hub_id),
+        id: text(fields.hub_id).to_owned(),
         dir: if rtl(&title_lang) { "rtl" } else { "ltr" },
         title: title.to_owned(),
         title_lang,
         offer_type_label: label(Dim::OfferType, &offer.offer_type, &req.lang),
-        offer_type: offer.offer_type.clone(),
-        provider: offer.provider.name.clone(),
+        offer_type: offer.offer_type.to_string(),
+        provider: offer.provider.name.to_string(),
         municipality,
         distance_km: r.chord2.map(|c2| (lotse_geo::m_of_chord2(c2) / 100.0).round() / 10.0),
         location,
@@ -1389,12 +1415,12 @@ fn hit(
 }
 
 /// The text in `lang` if the offer has it, else German.
-fn pick<'a>(texts: &'a lotse_standard::model::LangMap, lang: &str) -> (String, &'a str) {
+fn pick<'a>(texts: &'a Texts<'_>, lang: &str) -> (String, &'a str) {
     texts
         .get(lang)
-        .map(|t| (lang.to_owned(), t.as_str()))
-        .or_else(|| texts.get("de").map(|t| ("de".to_owned(), t.as_str())))
-        .or_else(|| texts.iter().next().map(|(l, t)| (l.clone(), t.as_str())))
+        .map(|t| (lang.to_owned(), t.0.as_ref()))
+        .or_else(|| texts.get("de").map(|t| ("de".to_owned(), t.0.as_ref())))
+        .or_else(|| texts.iter().next().map(|(l, t)| (l.0.to_string(), t.0.as_ref())))
         .unwrap_or_else(|| ("de".to_owned(), ""))
 }
 
