@@ -83,4 +83,5 @@ for class in $CLASSES; do
     echo "$class capacity $capacity req/s; open loop at $share % ($rate req/s): $(run -z "${SECONDS_PER_RUN}s" -q "$rate" --latency-correction | percentiles)"
   done
 done
-echo "hub peak RSS: $(grep VmHWM /proc/$HUB/status | awk '{print $2/1024 " MiB"}')"
+# RssAnon is the hub's own memory; RssFile the pages of the memory-mapped index it has read.
+echo "hub RSS: $(awk '/^(VmHWM|VmRSS|RssAnon|RssFile):/ {printf "%s %.0f MiB  ", $1, $2/1024}' /proc/$HUB/status)"

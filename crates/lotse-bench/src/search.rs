@@ -22,7 +22,7 @@ use lotse_search::{Change, IndexedOffer, SearchIndex, SearchRequest, WriterOptio
 use lotse_standard::date::Date;
 use sqlx::{Connection, PgConnection, Row};
 
-use crate::stats::{peak_rss_mib, rss_mib};
+use crate::stats::{peak_rss_mib, rss_anon_mib, rss_mib};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -320,7 +320,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         e.0.push(t.elapsed());
         e.1.push(answer.total);
     }
-    println!("Lotse RSS after queries: {:.0} MiB", rss_mib().unwrap_or(0.0));
+    println!(
+        "Lotse RSS after queries: {:.0} MiB, of which {:.0} MiB not of mapped index files",
+        rss_mib().unwrap_or(0.0),
+        rss_anon_mib().unwrap_or(0.0)
+    );
     // Printed before the baseline, which can take long at a million offers.
     for class in ["Q1", "Q2", "Q3", "Q4", "Q5"] {
         if let Some((d, t)) = lotse.get(class) {

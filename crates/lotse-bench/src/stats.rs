@@ -42,16 +42,25 @@ pub fn thread_cpu_time() -> Duration {
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if readable.
 pub fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
+    status_mib("VmHWM")
 }
 
 /// Current resident set size in MiB (`VmRSS`).
 pub fn rss_mib() -> Option<f64> {
+    status_mib("VmRSS")
+}
+
+/// The part of the resident set that is memory of its own (`RssAnon`: heap and stacks), as
+/// against pages of memory-mapped files (`RssFile`: the index as it was read, which the
+/// kernel can drop and read again).
+pub fn rss_anon_mib() -> Option<f64> {
+    status_mib("RssAnon")
+}
+
+/// A size line of `/proc/self/status` in MiB.
+fn status_mib(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }

@@ -957,8 +957,9 @@ pub(crate) fn search(
                 if let Some(union) = &plan.union {
                     // The word's best documents first, from its champion list.
                     let key = format!("{} @{}", plan.key, searcher.generation().generation_id());
-                    let champions =
-                        m.data.cached_champions(&key, || champion_list(union.as_ref(), reader, &m.data))?;
+                    let champions = m.data.cached_champions(&key, || {
+                        champion_list(union.as_ref(), reader, &m.data, cache.champions)
+                    })?;
                     if let (true, last) = walk(&mut top, &champions) {
                         // The list ran out first (a selective filter, a deep page). When few
                         // of the word's documents are results, those are scored one by one;
@@ -989,8 +990,9 @@ pub(crate) fn search(
                 let most = f64::from(quantize(sets.expansions.iter().map(|(_, b)| b).sum()));
                 if !sets.expansions.is_empty() && top.worst().is_none_or(|w| w.primary <= most) {
                     let key = format!("{} only", plan.name());
-                    let champions =
-                        m.data.cached_champions(&key, || Ok(expansion_champions(sets, &m.data)))?;
+                    let champions = m
+                        .data
+                        .cached_champions(&key, || Ok(expansion_champions(sets, &m.data, cache.champions)))?;
                     if let (true, last) = walk(&mut top, &champions) {
                         for doc in m.results.difference(&sets.terms) {
                             let score = quantize(expansion_score(&sets.expansions, doc));
@@ -1040,18 +1042,15 @@ pub(crate) fn search(
     })
 }
 
-/// How many documents a champion list holds: a page of up to 100 results under filters that
-/// pass one document in twenty is answered from it.
-const CHAMPIONS: usize = 2048;
-
 /// The [`Champions`] of a word (its terms' union) in a segment: every document it matches
 /// scored once, the best kept in the order of the results (score, then the stable key).
 fn champion_list(
     union: &dyn Weight,
     reader: &SegmentReader,
     data: &SegmentData,
+    size: usize,
 ) -> tantivy::Result<Champions> {
-    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(CHAMPIONS + 1);
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(size + 1);
     let mut matched = 0usize;
     union.for_each(reader, &mut |doc, score| {
         matched += 1;
@@ -1066,19 +1065,20 @@ fn champion_list(
                 score,
                 chord2: None,
             },
+            size,
         );
     })?;
-    Ok(champions_of(best, matched))
+    Ok(champions_of(best, matched, size))
 }
 
 /// The [`Champions`] of what only a word's expansions match (not its terms): scored by their
 /// constants, the best kept in the order of the results.
-fn expansion_champions(sets: &WordSets, data: &SegmentData) -> Champions {
+fn expansion_champions(sets: &WordSets, data: &SegmentData, size: usize) -> Champions {
     let mut any = BitSet::empty(data.max_doc);
     for (set, _) in &sets.expansions {
         any.union_with(set);
     }
-    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(CHAMPIONS + 1);
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(size + 1);
     let mut matched = 0usize;
     for doc in any.difference(&sets.terms) {
         matched += 1;
@@ -1093,13 +1093,14 @@ fn expansion_champions(sets: &WordSets, data: &SegmentData) -> Champions {
                 score,
                 chord2: None,
             },
+            size,
         );
     }
-    champions_of(best, matched)
+    champions_of(best, matched, size)
 }
 
-fn keep_best(best: &mut BinaryHeap<Ranked>, c: Ranked) {
-    if best.len() < CHAMPIONS {
+fn keep_best(best: &mut BinaryHeap<Ranked>, c: Ranked, size: usize) {
+    if best.len() < size {
         best.push(c);
     } else if best.peek().is_some_and(|worst| c.better(worst) == Ordering::Greater) {
         best.pop();
@@ -1107,10 +1108,10 @@ fn keep_best(best: &mut BinaryHeap<Ranked>, c: Ranked) {
     }
 }
 
-fn champions_of(best: BinaryHeap<Ranked>, matched: usize) -> Champions {
+fn champions_of(best: BinaryHeap<Ranked>, matched: usize, size: usize) -> Champions {
     let mut docs = best.into_vec();
     docs.sort_by(|a, b| b.better(a));
-    Champions { docs: docs.into_iter().map(|r| (r.doc, r.score)).collect(), truncated: matched > CHAMPIONS }
+    Champions { docs: docs.into_iter().map(|r| (r.doc, r.score)).collect(), truncated: matched > size }
 }
 
 /// Adds this segment's facet counts (per value code, to `tally`): for each filter, over the

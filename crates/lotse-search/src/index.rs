@@ -128,6 +128,13 @@ impl SearchIndex {
         })
     }
 
+    /// Sets the length of the words' champion lists (see [`crate::segment::CHAMPIONS`], the
+    /// default); tests use short lists so that a small index runs past them.
+    pub fn with_champion_lists(mut self, length: usize) -> SearchIndex {
+        self.cache.champions = length.max(1);
+        self
+    }
+
     /// The hub change number the searchable index is complete up to.
     pub fn checkpoint(&self) -> i64 {
         *self.checkpoint.lock().unwrap_or_else(|p| p.into_inner())

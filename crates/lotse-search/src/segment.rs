@@ -364,10 +364,24 @@ fn keyword_sets(
     Ok(out)
 }
 
+/// How many documents a champion list holds by default: a page of 20 results under filters
+/// that pass one document in 400 (a language, a feature and free of charge, say) is still
+/// answered from it. A list costs 8 bytes per document, so a segment's lists take at most
+/// 8 MiB ([`KEPT`] of them).
+pub const CHAMPIONS: usize = 8192;
+
 /// The data of the segments in use, read on first use.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SegmentCache {
     entries: Mutex<HashMap<SegmentId, Arc<SegmentData>>>,
+    /// The length of the champion lists (see [`Champions`]).
+    pub champions: usize,
+}
+
+impl Default for SegmentCache {
+    fn default() -> Self {
+        SegmentCache { entries: Mutex::default(), champions: CHAMPIONS }
+    }
 }
 
 impl SegmentCache {
