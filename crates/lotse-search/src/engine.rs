@@ -870,7 +870,11 @@ pub(crate) fn search(
         }
         _ => None,
     };
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    // The largest segment first: its best results set the bar of the page that the smaller
+    // segments' candidates must pass.
+    let mut readers: Vec<(usize, &SegmentReader)> = searcher.segment_readers().iter().enumerate().collect();
+    readers.sort_by_key(|(_, r)| std::cmp::Reverse(r.max_doc()));
+    for (ord, reader) in readers {
         let m = prepared.segment(ord as u32, reader, fields, cache)?;
         total += m.results.count();
         let of_matched = match &text_only {
@@ -918,7 +922,15 @@ pub(crate) fn search(
                 }
             }
             let last = champions.docs.last().map(|&(doc, score)| (score, m.data.sort_key[doc as usize]));
-            (taken < window && champions.truncated, last)
+            // The rest of the word's documents rank after the list's last entry: they are
+            // needed only while that entry would still enter the page (which other segments
+            // may have filled already).
+            let rest = taken < window
+                && champions.truncated
+                && champions.docs.last().is_some_and(|&(doc, score)| {
+                    top.worst().is_none_or(|w| candidate(doc, score).better(&w) == Ordering::Greater)
+                });
+            (rest, last)
         };
         let after = |last: Option<(f32, u64)>, doc: u32, score: f32| {
             last.is_none_or(|(s, k)| score < s || (score == s && m.data.sort_key[doc as usize] > k))
