@@ -459,16 +459,26 @@ impl Area {
         Some(set)
     }
 
-    /// Whether the area holds one point (the test of [`Area::check`] for a single point).
+    /// Whether the area holds one point of the grid.
     fn holds(&self, data: &SegmentData, p: &GridPoint) -> bool {
-        let at = LatLon { lat: p.lat, lon: p.lon };
+        self.point(LatLon { lat: p.lat, lon: p.lon }, || &data.xyz[p.point as usize]).is_some()
+    }
+
+    /// `None` when the point lies outside; otherwise its squared chord to `near` (if any).
+    /// Its unit vector is asked for only when there is a `near` to compare it with.
+    fn point<'v>(&self, at: LatLon, xyz: impl FnOnce() -> &'v [f64; 3]) -> Option<Option<f64>> {
         if self.bbox.as_ref().is_some_and(|b| !b.contains(at))
             || self.near_box.as_ref().is_some_and(|b| !b.contains(at))
         {
-            return false;
+            return None;
         }
-        self.near_xyz
-            .is_none_or(|(centre, radius)| lotse_geo::chord2(&centre, &data.xyz[p.point as usize]) <= radius)
+        match self.near_xyz {
+            Some((centre, radius)) => {
+                let c2 = lotse_geo::chord2(&centre, xyz());
+                (c2 <= radius).then_some(Some(c2))
+            }
+            None => Some(None),
+        }
     }
 
     /// The cells around `near`, nearest first, each with a lower bound of the squared chord
@@ -523,27 +533,16 @@ impl Area {
         if self.near.is_none() && self.bbox.is_none() {
             return Some(None);
         }
-        let mut nearest: Option<f64> = None;
-        let mut inside = false;
+        let mut inside: Option<Option<f64>> = None;
         for (&(lat, lon), v) in points.iter().zip(xyz) {
-            let p = LatLon { lat, lon };
-            if self.bbox.as_ref().is_some_and(|b| !b.contains(p))
-                || self.near_box.as_ref().is_some_and(|b| !b.contains(p))
-            {
-                continue;
-            }
-            match self.near_xyz {
-                Some((centre, radius)) => {
-                    let c2 = lotse_geo::chord2(&centre, v);
-                    if c2 <= radius {
-                        inside = true;
-                        nearest = Some(nearest.map_or(c2, |n| n.min(c2)));
-                    }
-                }
-                None => inside = true,
+            if let Some(c2) = self.point(LatLon { lat, lon }, || v) {
+                inside = Some(match (inside.flatten(), c2) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                });
             }
         }
-        inside.then_some(nearest)
+        inside
     }
 }
 
@@ -955,13 +954,11 @@ pub(crate) fn search(
                     near.offer(candidate(doc, 0.0));
                 }
             }
-            let mut entered = near.into_ranked();
-            entered.sort_by_key(|c| c.doc);
             if text {
                 let mut scorer = prepared.scorer(&m)?;
-                entered.iter_mut().for_each(|c| c.score = scorer.score(c.doc));
+                near.rescore(m.ord, |doc| scorer.score(doc));
             }
-            entered.into_iter().for_each(|c| top.offer(c));
+            near.into_ranked().into_iter().for_each(|c| top.offer(c));
             continue;
         }
         match single {
