@@ -272,15 +272,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.queries,
         dir.display()
     );
-    let reusable = args.reuse_index
-        && SearchIndex::open_in_dir(&dir, WriterOptions::default())
-            .is_ok_and(|i| i.num_docs() == args.offers && i.wait_merging().is_ok());
-    let index = if reusable {
-        println!("index reused (its build is not measured)");
-        SearchIndex::open_in_dir(&dir, WriterOptions::default())?
+    // An index that cannot be opened (another process holds its writer, say) is an error, not
+    // a reason to delete it: only an index of another size is built again.
+    let reused = if args.reuse_index && dir.exists() {
+        let index = SearchIndex::open_in_dir(&dir, WriterOptions::default())
+            .map_err(|e| anyhow::anyhow!("{} cannot be opened for reuse: {e}", dir.display()))?;
+        if index.num_docs() == args.offers { Some(index) } else { None }
     } else {
-        let _ = std::fs::remove_dir_all(&dir);
-        build(&args, &dir, &generator)?
+        None
+    };
+    let index = match reused {
+        Some(index) => {
+            println!("index reused (its build is not measured)");
+            index
+        }
+        None => {
+            let _ = std::fs::remove_dir_all(&dir);
+            build(&args, &dir, &generator)?
+        }
     };
     let size = dir_size(&dir);
     println!(

@@ -12,9 +12,8 @@
 //! documents that cannot reach the page, and other orders (distance, date) score only what
 //! enters the page.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use lotse_geo::LatLon;
@@ -23,15 +22,16 @@ use serde::Serialize;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Query, Scorer, TermQuery, Weight,
 };
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, Term};
 
 use crate::analysis::{self, Word};
 use crate::bitset::BitSet;
 use crate::request::{Dim, SearchRequest, Sort};
-use crate::schema::{Fields, IndexedPoint};
+use crate::schema::Fields;
 use crate::segment::{CELL_LAT, CELL_LON, Champions, GridPoint, SegmentCache, SegmentData, cell_of};
 use crate::snippet;
+use crate::summary::{HitDoc, Summary};
 
 /// One result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1038,7 +1038,7 @@ pub(crate) fn search(
     let results = ranked
         .iter()
         .skip(start)
-        .map(|r| hit(searcher, fields, req, &parsed, r))
+        .map(|r| hit(searcher, req, &parsed, r))
         .collect::<tantivy::Result<Vec<_>>>()?;
     let facets = facet_lists(req, counts);
     Ok(SearchResponse {
@@ -1307,82 +1307,23 @@ fn facet_lists(
         .collect()
 }
 
-/// The parts of a stored offer that a result shows. Reading only these skips building the
-/// rest of the offer (serde passes over unknown fields), which is most of a result's cost;
-/// strings without escapes are borrowed from the stored text instead of copied.
-#[derive(serde::Deserialize)]
-struct HitSource<'a> {
-    #[serde(borrow)]
-    title: Texts<'a>,
-    #[serde(borrow)]
-    description: Texts<'a>,
-    #[serde(borrow)]
-    offer_type: Cow<'a, str>,
-    #[serde(borrow)]
-    provider: HitProvider<'a>,
-    #[serde(default, borrow)]
-    locations: Vec<HitSourceLocation<'a>>,
-    #[serde(default, borrow)]
-    service_area: Vec<Str<'a>>,
-}
-
-/// Texts by language, as the standard's language maps hold them.
-type Texts<'a> = BTreeMap<Str<'a>, Str<'a>>;
-
-/// A string borrowed from the stored text when it has no escapes. (Serde borrows a `Cow` only
-/// where it is a field's own type, not inside a map or a list: hence the newtype.)
-#[derive(serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
-
-impl std::borrow::Borrow<str> for Str<'_> {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct HitProvider<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-}
-
-#[derive(serde::Deserialize)]
-struct HitSourceLocation<'a> {
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    street: Cow<'a, str>,
-    #[serde(borrow)]
-    postcode: Cow<'a, str>,
-    #[serde(borrow)]
-    city: Cow<'a, str>,
-}
-
-/// Builds a result from the stored offer.
-fn hit(
-    searcher: &Searcher,
-    fields: &Fields,
-    req: &SearchRequest,
-    parsed: &ParsedQuery,
-    r: &Ranked,
-) -> tantivy::Result<Hit> {
-    let doc: TantivyDocument = searcher.doc(DocAddress::new(r.segment, r.doc))?;
-    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
-    let offer: HitSource = serde_json::from_str(text(fields.offer))
-        .map_err(|e| tantivy::TantivyError::InternalError(format!("stored offer unreadable: {e}")))?;
-    let points: Vec<IndexedPoint> = serde_json::from_str(text(fields.placement)).unwrap_or_default();
-    let (title_lang, title) = pick(&offer.title, &req.lang);
-    let (_, description) = pick(&offer.description, &req.lang);
+/// Builds a result from the stored summary of its offer.
+fn hit(searcher: &Searcher, req: &SearchRequest, parsed: &ParsedQuery, r: &Ranked) -> tantivy::Result<Hit> {
+    let HitDoc(text) = searcher.doc(DocAddress::new(r.segment, r.doc))?;
+    let offer = Summary::decode(&text)
+        .ok_or_else(|| tantivy::TantivyError::InternalError("stored summary unreadable".into()))?;
+    let (title_lang, title) = Summary::pick(&offer.title, &req.lang).unwrap_or(("de", ""));
+    let (_, description) = Summary::pick(&offer.description, &req.lang).unwrap_or(("de", ""));
     let region = lotse_geo::ruhr();
-    let ags =
-        points.first().map(|p| p.ags.clone()).or_else(|| offer.service_area.first().map(|a| a.0.to_string()));
+    let ags = offer.points.first().map(|p| p.ags).or(offer.service_area);
     let municipality = ags.map(|ags| Municipality {
-        name: region.municipality(&ags).map(|m| m.name.clone()).unwrap_or_default(),
-        ags,
+        name: region.municipality(ags).map(|m| m.name.clone()).unwrap_or_default(),
+        ags: ags.to_owned(),
     });
     // The location shown is the nearest one when a place was given, else the first.
     let shown = match req.near {
-        Some((lat, lon, _)) => points
+        Some((lat, lon, _)) => offer
+            .points
             .iter()
             .min_by(|a, b| {
                 let da = lotse_geo::haversine_m(LatLon { lat, lon }, LatLon { lat: a.lat, lon: a.lon });
@@ -1390,48 +1331,38 @@ fn hit(
                 da.total_cmp(&db)
             })
             .map(|p| p.idx as usize),
-        None => points.first().map(|p| p.idx as usize),
+        None => offer.points.first().map(|p| p.idx as usize),
     }
     .unwrap_or(0);
     let location = offer.locations.get(shown).map(|l| {
-        let placed = points.iter().find(|p| p.idx as usize == shown);
+        let placed = offer.points.iter().find(|p| p.idx as usize == shown);
         HitLocation {
-            name: l.name.as_deref().map(str::to_owned),
-            street: l.street.to_string(),
-            postcode: l.postcode.to_string(),
-            city: l.city.to_string(),
+            name: l.name.map(str::to_owned),
+            street: l.street.to_owned(),
+            postcode: l.postcode.to_owned(),
+            city: l.city.to_owned(),
             lat: placed.map(|p| p.lat),
             lon: placed.map(|p| p.lon),
-            precision: placed.map(|p| p.precision.clone()),
+            precision: placed.map(|p| p.precision.to_owned()),
         }
     });
     let rtl =
         |lang: &str| vocabularies().languages.get(lang).and_then(|c| c.direction.as_deref()) == Some("rtl");
     Ok(Hit {
-        id: text(fields.hub_id).to_owned(),
-        dir: if rtl(&title_lang) { "rtl" } else { "ltr" },
+        id: offer.hub_id.to_owned(),
+        dir: if rtl(title_lang) { "rtl" } else { "ltr" },
         title: title.to_owned(),
-        title_lang,
-        offer_type_label: label(Dim::OfferType, &offer.offer_type, &req.lang),
-        offer_type: offer.offer_type.to_string(),
-        provider: offer.provider.name.to_string(),
+        title_lang: title_lang.to_owned(),
+        offer_type_label: label(Dim::OfferType, offer.offer_type, &req.lang),
+        offer_type: offer.offer_type.to_owned(),
+        provider: offer.provider.to_owned(),
         municipality,
         distance_km: r.chord2.map(|c2| (lotse_geo::m_of_chord2(c2) / 100.0).round() / 10.0),
         location,
         snippet: snippet::highlight(description, &parsed.words, parsed.prefix.as_deref(), 200),
         score: r.score,
-        changed: doc.get_first(fields.changed).and_then(|v| v.as_i64()).unwrap_or_default(),
+        changed: offer.changed,
     })
-}
-
-/// The text in `lang` if the offer has it, else German.
-fn pick<'a>(texts: &'a Texts<'_>, lang: &str) -> (String, &'a str) {
-    texts
-        .get(lang)
-        .map(|t| (lang.to_owned(), t.0.as_ref()))
-        .or_else(|| texts.get("de").map(|t| ("de".to_owned(), t.0.as_ref())))
-        .or_else(|| texts.iter().next().map(|(l, t)| (l.0.to_string(), t.0.as_ref())))
-        .unwrap_or_else(|| ("de".to_owned(), ""))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::segment::SegmentCache;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -249,11 +249,11 @@ impl SearchIndex {
     }
 }
 
-/// The settings of a new index. A result reads its stored offer, and reading one document
+/// The settings of a new index. A result reads its stored summary, and reading one document
 /// decompresses the whole block it lies in. A block is closed once it holds more than the
 /// block size; with 2 KiB (instead of tantivy's 16 KiB) nearly every offer (typically 1.5–3
-/// KiB of JSON) is a block of its own, so a result decompresses only itself, for an index a
-/// little larger on disk.
+/// KiB of summary and stored offer) is a block of its own, so a result decompresses only
+/// itself, for an index a little larger on disk.
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings { docstore_blocksize: 2048, ..tantivy::IndexSettings::default() }
 }

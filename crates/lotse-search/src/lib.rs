@@ -7,7 +7,7 @@
 //!
 //! - [`analysis`] and [`compound`]: German analysis — folding (`Muelheim` finds `Mülheim`),
 //!   stemming, compound parts (`Kurs` finds `Integrationskurs`), other scripts as they are.
-//! - [`schema`]: how an offer becomes a document.
+//! - [`schema`]: how an offer becomes a document; [`summary`]: what a result reads of it.
 //! - [`request`]: a search as the API receives it.
 //! - [`engine`]: text matching (with prefixes while typing and typo tolerance), filters, areas,
 //!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]).
@@ -34,6 +34,7 @@ pub mod request;
 pub mod schema;
 pub mod segment;
 pub mod snippet;
+pub mod summary;
 
 pub use engine::{FacetValue, Hit, SearchResponse};
 pub use index::{Change, IndexError, SearchIndex, WriterOptions};

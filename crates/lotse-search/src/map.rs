@@ -13,6 +13,7 @@ use crate::engine::{self, parse_query};
 use crate::request::SearchRequest;
 use crate::schema::{Fields, IndexedPoint};
 use crate::segment::SegmentCache;
+use crate::summary::{HitDoc, Summary, SummaryPoint};
 
 /// From this zoom level on, the map shows single offers instead of clusters.
 pub const SINGLES_FROM_ZOOM: u8 = 15;
@@ -90,12 +91,11 @@ pub(crate) fn clusters(
             cell.first.get_or_insert(address);
         })?;
     let single = |lat, lon, address| -> tantivy::Result<Cluster> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
-        let title = text(fields.offer)
-            .and_then(|o| serde_json::from_str::<Offer>(&o).ok())
-            .and_then(|o| o.title.get(&req.lang).or_else(|| o.title.get("de")).cloned());
-        Ok(Cluster { lat, lon, count: 1, id: text(fields.hub_id), title })
+        let HitDoc(text) = searcher.doc(address)?;
+        let summary = Summary::decode(&text);
+        let title =
+            summary.as_ref().and_then(|s| Summary::pick(&s.title, &req.lang)).map(|(_, t)| t.to_owned());
+        Ok(Cluster { lat, lon, count: 1, id: summary.map(|s| s.hub_id.to_owned()), title })
     };
     let mut out = Vec::new();
     for (lat, lon, address) in single_docs {
@@ -157,13 +157,21 @@ impl Export {
         let mut out = Vec::with_capacity(end - self.next);
         for &address in &self.docs[self.next..end] {
             let doc: TantivyDocument = self.searcher.doc(address)?;
-            let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let offer = serde_json::from_str(&text(self.fields.offer))
-                .map_err(|e| tantivy::TantivyError::InternalError(format!("stored offer unreadable: {e}")))?;
+            let unreadable =
+                |what: &str| tantivy::TantivyError::InternalError(format!("stored {what} unreadable"));
+            let summary = doc
+                .get_first(self.fields.summary)
+                .and_then(|v| v.as_str())
+                .and_then(Summary::decode)
+                .ok_or_else(|| unreadable("summary"))?;
+            let stored = doc.get_first(self.fields.offer).and_then(|v| v.as_str()).unwrap_or_default();
+            let mut offer: Offer =
+                serde_json::from_str(stored).map_err(|e| unreadable(&format!("offer ({e})")))?;
+            summary.restore(&mut offer);
             out.push(ExportItem {
-                hub_id: text(self.fields.hub_id),
+                hub_id: summary.hub_id.to_owned(),
                 offer,
-                points: serde_json::from_str(&text(self.fields.placement)).unwrap_or_default(),
+                points: summary.points.iter().map(SummaryPoint::to_indexed).collect(),
             });
         }
         self.next = end;

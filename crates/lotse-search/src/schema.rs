@@ -4,8 +4,8 @@
 //! by tantivy's whitespace tokenizer), so that the index and the query side share one analysis
 //! that tantivy does not need to know. Every filter has a keyword field `f_<filter>` whose
 //! postings become the per-segment bit sets that filters and facet counts work on
-//! ([`crate::segment`]). Points, dates and the sort key are fast fields; the offer itself and
-//! its placement are stored for building results.
+//! ([`crate::segment`]). Points, dates and the sort key are fast fields; a summary of the offer
+//! for results ([`crate::summary`]) and the offer itself (for exports) are stored.
 
 use lotse_standard::Offer;
 use lotse_standard::date::Date;
@@ -19,6 +19,7 @@ use tantivy::{TantivyDocument, Term};
 use crate::analysis;
 use crate::compound;
 use crate::request::Dim;
+use crate::summary;
 
 /// Days since 1970-01-01 for "no date".
 pub const NO_START: i64 = i64::MIN;
@@ -68,7 +69,7 @@ pub struct Fields {
     pub start_day: Field,
     pub end_day: Field,
     pub offer: Field,
-    pub placement: Field,
+    pub summary: Field,
     pub node: Field,
     dims: Vec<Field>,
 }
@@ -93,6 +94,9 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer("whitespace")
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    // The summary is the first field so that it is the first stored value of a document:
+    // a result reads it and stops (see `crate::summary`).
+    let summary = b.add_text_field("summary", STORED);
     let hub_id = b.add_text_field("hub_id", STRING | STORED);
     let title = b.add_text_field("title", text.clone());
     let tags = b.add_text_field("tags", text.clone());
@@ -111,7 +115,6 @@ pub fn schema() -> (Schema, Fields) {
     let start_day = b.add_i64_field("start_day", FAST);
     let end_day = b.add_i64_field("end_day", FAST);
     let offer = b.add_text_field("offer", STORED);
-    let placement = b.add_text_field("placement", STORED);
     let fields = Fields {
         hub_id,
         title,
@@ -129,7 +132,7 @@ pub fn schema() -> (Schema, Fields) {
         start_day,
         end_day,
         offer,
-        placement,
+        summary,
         node,
         dims,
     };
@@ -156,6 +159,7 @@ pub fn document(fields: &Fields, item: &IndexedOffer) -> TantivyDocument {
     let o = &item.offer;
     let vocab = vocabularies();
     let mut doc = TantivyDocument::new();
+    doc.add_text(fields.summary, summary::encode(item));
     doc.add_text(fields.hub_id, &item.hub_id);
     doc.add_text(fields.node, &item.node_id);
 
@@ -235,8 +239,7 @@ pub fn document(fields: &Fields, item: &IndexedOffer) -> TantivyDocument {
     let schedule = o.schedule.as_ref();
     doc.add_i64(fields.start_day, day(schedule.and_then(|s| s.start_date.as_deref()), NO_START));
     doc.add_i64(fields.end_day, day(schedule.and_then(|s| s.end_date.as_deref()), NO_END));
-    doc.add_text(fields.offer, serde_json::to_string(o).unwrap_or_default());
-    doc.add_text(fields.placement, serde_json::to_string(&item.points).unwrap_or_default());
+    doc.add_text(fields.offer, summary::stored_offer(o));
     doc
 }
 
