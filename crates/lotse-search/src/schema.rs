@@ -94,10 +94,9 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer("whitespace")
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    // The summary is the first field so that it is the first stored value of a document:
-    // a result reads it and stops (see `crate::summary`).
     let summary = b.add_text_field("summary", STORED);
-    let hub_id = b.add_text_field("hub_id", STRING | STORED);
+    // The hub id and the change time are in the summary: stored again, nothing would read them.
+    let hub_id = b.add_text_field("hub_id", STRING);
     let title = b.add_text_field("title", text.clone());
     let tags = b.add_text_field("tags", text.clone());
     let provider = b.add_text_field("provider", text.clone());
@@ -109,7 +108,7 @@ pub fn schema() -> (Schema, Fields) {
     let dims = Dim::ALL.iter().map(|d| b.add_text_field(&format!("f_{}", d.param()), STRING)).collect();
     let lat = b.add_f64_field("lat", FAST);
     let lon = b.add_f64_field("lon", FAST);
-    let changed = b.add_i64_field("changed", FAST | STORED);
+    let changed = b.add_i64_field("changed", FAST);
     let sort_key = b.add_u64_field("sort_key", FAST | INDEXED);
     let valid_until = b.add_i64_field("valid_until", FAST);
     let start_day = b.add_i64_field("start_day", FAST);
@@ -159,6 +158,8 @@ pub fn document(fields: &Fields, item: &IndexedOffer) -> TantivyDocument {
     let o = &item.offer;
     let vocab = vocabularies();
     let mut doc = TantivyDocument::new();
+    // Stored values keep the order they are added in: the summary first, so that a result
+    // reads it and stops (see `crate::summary`).
     doc.add_text(fields.summary, summary::encode(item));
     doc.add_text(fields.hub_id, &item.hub_id);
     doc.add_text(fields.node, &item.node_id);
