@@ -358,7 +358,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     println!("|---|---|---|---|---|---|---|");
     for class in ["Q1", "Q2", "Q3", "Q4", "Q5"] {
-        let (d, t) = lotse.remove(class).unwrap_or_default();
+        // Classes left out by `--classes` have no row.
+        let Some((d, t)) = lotse.remove(class) else { continue };
         let l = figures(d, &t);
         let (b, ratio50, ratio99) = match baseline.as_ref().and_then(|b| b.get(class)) {
             Some((d, t)) => {

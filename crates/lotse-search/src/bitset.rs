@@ -100,22 +100,6 @@ impl BitSet {
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         bits(self.words.iter().copied())
     }
-
-    /// The ids in descending order.
-    pub fn iter_rev(&self) -> impl Iterator<Item = u32> + '_ {
-        self.words.iter().enumerate().rev().flat_map(|(i, &w)| {
-            let base = (i as u32) * 64;
-            let mut rest = w;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = 63 - rest.leading_zeros();
-                rest &= !(1u64 << bit);
-                Some(base + bit)
-            })
-        })
-    }
 }
 
 /// The positions of the set bits of consecutive 64-bit words.
@@ -137,15 +121,6 @@ fn bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = u32> {
 #[cfg(test)]
 mod tests {
     use super::BitSet;
-
-    #[test]
-    fn descending_order_is_the_ascending_one_reversed() {
-        let mut s = BitSet::empty(300);
-        [0, 1, 63, 64, 65, 127, 200, 299].iter().for_each(|&d| s.insert(d));
-        let mut up: Vec<u32> = s.iter().collect();
-        up.reverse();
-        assert_eq!(s.iter_rev().collect::<Vec<_>>(), up);
-    }
 
     #[test]
     fn set_operations() {

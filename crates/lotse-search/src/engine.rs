@@ -875,7 +875,8 @@ pub(crate) fn search(
     readers.sort_by_key(|(_, r)| std::cmp::Reverse(r.max_doc()));
     for (ord, reader) in readers {
         let m = prepared.segment(ord as u32, reader, fields, cache)?;
-        total += m.results.count();
+        let n = m.results.count();
+        total += n;
         let of_matched = match &text_only {
             Some(key) => {
                 let key =
@@ -1019,11 +1020,19 @@ pub(crate) fn search(
                 }
             }
             None => {
-                // Ordered by date: the index takes changes in the order they happen, so the
-                // newest documents are the last of a segment. Read from the end, the page
-                // fills with them first and the rest rarely passes its bar.
-                for doc in m.results.iter_rev() {
-                    top.offer(candidate(doc, 0.0));
+                // Ordered by date. When results are many, the segment's documents newest
+                // first are walked until the page is full: its first `window` results are
+                // this segment's best, in order. (The walk reads about `window × max_doc /
+                // results` documents.) Few results are each offered to the page.
+                if (window as u64) * u64::from(m.data.max_doc) <= 4 * n * n {
+                    m.data
+                        .newest
+                        .iter()
+                        .filter(|&&doc| m.results.contains(doc))
+                        .take(window)
+                        .for_each(|&doc| top.offer(candidate(doc, 0.0)));
+                } else {
+                    m.results.iter().for_each(|doc| top.offer(candidate(doc, 0.0)));
                 }
                 // The score is shown, not ranked by: computed only for what entered.
                 if text {

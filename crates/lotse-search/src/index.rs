@@ -20,7 +20,7 @@ use crate::segment::SegmentCache;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -253,9 +253,17 @@ impl SearchIndex {
 /// decompresses the whole block it lies in. A block is closed once it holds more than the
 /// block size; with 2 KiB (instead of tantivy's 16 KiB) nearly every offer (typically 1.5–3
 /// KiB of summary and stored offer) is a block of its own, so a result decompresses only
-/// itself, for an index a little larger on disk.
+/// itself, for an index a little larger on disk. Segments are sorted by place
+/// ([`crate::order`]).
 fn settings() -> tantivy::IndexSettings {
-    tantivy::IndexSettings { docstore_blocksize: 2048, ..tantivy::IndexSettings::default() }
+    tantivy::IndexSettings {
+        docstore_blocksize: 2048,
+        sort_by_field: Some(tantivy::IndexSortByField {
+            field: crate::order::FIELD.to_owned(),
+            order: tantivy::Order::Asc,
+        }),
+        ..tantivy::IndexSettings::default()
+    }
 }
 
 fn read_payload(index: &Index) -> Option<Payload> {

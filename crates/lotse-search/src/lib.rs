@@ -12,7 +12,8 @@
 //! - [`engine`]: text matching (with prefixes while typing and typo tolerance), filters, areas,
 //!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]).
 //! - [`map`]: clusters for the map, every result for exports, suggestions while typing.
-//! - [`index`]: the index on disk, its writer and its checkpoint.
+//! - [`index`]: the index on disk, its writer and its checkpoint; [`order`]: the order of
+//!   documents in a segment (along a curve over their places, so that an area is read in runs).
 //!
 //! ```no_run
 //! use lotse_search::{SearchIndex, SearchRequest, WriterOptions};
@@ -30,6 +31,7 @@ pub mod compound;
 pub mod engine;
 pub mod index;
 pub mod map;
+pub mod order;
 pub mod request;
 pub mod schema;
 pub mod segment;

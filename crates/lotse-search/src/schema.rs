@@ -68,6 +68,8 @@ pub struct Fields {
     pub valid_until: Field,
     pub start_day: Field,
     pub end_day: Field,
+    /// The document's place in its segment ([`crate::order`]).
+    pub geo: Field,
     pub offer: Field,
     pub summary: Field,
     pub node: Field,
@@ -113,6 +115,7 @@ pub fn schema() -> (Schema, Fields) {
     let valid_until = b.add_i64_field("valid_until", FAST);
     let start_day = b.add_i64_field("start_day", FAST);
     let end_day = b.add_i64_field("end_day", FAST);
+    let geo = b.add_u64_field(crate::order::FIELD, FAST);
     let offer = b.add_text_field("offer", STORED);
     let fields = Fields {
         hub_id,
@@ -130,6 +133,7 @@ pub fn schema() -> (Schema, Fields) {
         valid_until,
         start_day,
         end_day,
+        geo,
         offer,
         summary,
         node,
@@ -234,6 +238,10 @@ pub fn document(fields: &Fields, item: &IndexedOffer) -> TantivyDocument {
         doc.add_f64(fields.lat, p.lat);
         doc.add_f64(fields.lon, p.lon);
     }
+    doc.add_u64(
+        fields.geo,
+        item.points.first().map_or(crate::order::NONE, |p| crate::order::key(p.lat, p.lon)),
+    );
     doc.add_i64(fields.changed, item.changed);
     doc.add_u64(fields.sort_key, sort_key(&item.hub_id));
     doc.add_i64(fields.valid_until, day(o.valid_until.as_deref(), NO_END));

@@ -38,6 +38,9 @@ pub struct SegmentData {
     pub xyz: Vec<[f64; 3]>,
     pub sort_key: Vec<u64>,
     pub changed: Vec<i64>,
+    /// Every document, the most recently changed first (equal times by [`Self::sort_key`]):
+    /// the order of a search by date, which documents ordered by place do not keep.
+    pub newest: Vec<DocId>,
     pub valid_until: Vec<i64>,
     pub start_day: Vec<i64>,
     pub end_day: Vec<i64>,
@@ -196,6 +199,14 @@ impl SegmentData {
             Ok((0..max_doc).map(|d| c.first(d).unwrap_or(missing)).collect())
         };
         let keys = ff.u64("sort_key")?;
+        let sort_key: Vec<u64> = (0..max_doc).map(|d| keys.first(d).unwrap_or(0)).collect();
+        let changed = column("changed", 0)?;
+        let mut newest: Vec<DocId> = (0..max_doc).collect();
+        newest.sort_unstable_by(|&a, &b| {
+            changed[b as usize]
+                .cmp(&changed[a as usize])
+                .then(sort_key[a as usize].cmp(&sort_key[b as usize]))
+        });
         Ok(SegmentData {
             max_doc,
             values,
@@ -207,8 +218,9 @@ impl SegmentData {
             offsets,
             points,
             xyz,
-            sort_key: (0..max_doc).map(|d| keys.first(d).unwrap_or(0)).collect(),
-            changed: column("changed", 0)?,
+            sort_key,
+            changed,
+            newest,
             valid_until: column("valid_until", NO_END)?,
             start_day: column("start_day", NO_START)?,
             end_day: column("end_day", NO_END)?,
