@@ -47,6 +47,9 @@ pub struct HubMetrics {
     pub job_duration: Histogram,
     /// Unix time of each job's last successful run.
     pub job_last_success: Gauge,
+    /// Whether the score distribution has been read from the store since the hub started
+    /// (see [`crate::ops::score`]).
+    pub scores_recorded: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for HubMetrics {
@@ -60,6 +63,7 @@ impl HubMetrics {
         let registry = Registry::new();
         let http = HttpMetrics::new(&registry, "lotse_hub");
         Self {
+            scores_recorded: std::sync::Arc::default(),
             harvests: registry.counter(
                 "lotse_hub_harvests_total",
                 "Harvests by node and result.",

@@ -1156,44 +1156,81 @@ fn count_facets(
         return;
     }
     let all: Vec<usize> = (0..Dim::ALL.len()).collect();
-    if of_matched.is_none() && by_codes(data, n, &all) {
-        count_facets_per_document(data, matched, selected, tally);
-        return;
-    }
     // The matches that pass every filter: the base of every filter without a selection.
     let mut passing = matched.clone();
     for s in selected.iter().flatten() {
         passing.intersect_with(s);
     }
     let free: Vec<usize> = all.iter().copied().filter(|&i| selected[i].is_none()).collect();
+    // The base of each selected filter: the matches that pass every other filter (not needed
+    // when the remembered counts over all matches are that base).
+    let remembered = of_matched.filter(|_| selections == 1);
+    let bases: Vec<(usize, Option<BitSet>)> = selected
+        .iter()
+        .enumerate()
+        .filter(|(_, own)| own.is_some())
+        .map(|(i, _)| {
+            let base = remembered.is_none().then(|| {
+                let mut base = matched.clone();
+                for (j, s) in selected.iter().enumerate() {
+                    if let (true, Some(s)) = (j != i, s) {
+                        base.intersect_with(s);
+                    }
+                }
+                base
+            });
+            (i, base)
+        })
+        .collect();
+    // Each document's codes hold its values in every filter at once: for few matches, reading
+    // them once beats counting each filter over its own base.
+    if of_matched.is_none() {
+        let split = count_cost(data, passing.count(), &free)
+            + bases
+                .iter()
+                .flat_map(|(i, b)| b.as_ref().map(|b| count_cost(data, b.count(), &[*i])))
+                .sum::<u64>();
+        if n * doc_cost(data) < split {
+            count_facets_per_document(data, matched, selected, tally);
+            return;
+        }
+    }
     count_over(data, &passing, &free, tally);
-    for (i, own) in selected.iter().enumerate() {
-        if own.is_none() {
-            continue;
-        }
-        if let (Some(t), 1) = (of_matched, selections) {
-            let codes = data.dim_start[i]..data.dim_start[i] + data.values[i].len();
-            tally[codes.clone()].iter_mut().zip(&t[codes]).for_each(|(a, b)| *a += b);
-            continue;
-        }
-        let mut base = matched.clone();
-        for (j, s) in selected.iter().enumerate() {
-            if let (true, Some(s)) = (j != i, s) {
-                base.intersect_with(s);
+    for (i, base) in bases {
+        match (base, remembered) {
+            (Some(base), _) => count_over(data, &base, &[i], tally),
+            (None, Some(t)) => {
+                let codes = codes_of(data, i);
+                tally[codes.clone()].iter_mut().zip(&t[codes]).for_each(|(a, b)| *a += b);
             }
+            (None, None) => {}
         }
-        count_over(data, &base, &[i], tally);
     }
 }
 
+/// What reading one document's value codes costs, in words of a popcount: about two per code,
+/// and the wait for memory the search has not read yet (a popcount streams its words, the
+/// documents lie scattered).
+fn doc_cost(data: &SegmentData) -> u64 {
+    const READ: u64 = 24;
+    let codes_per_doc = (data.doc_codes.len() as u64).div_ceil(u64::from(data.max_doc).max(1)).max(1);
+    codes_per_doc * 2 + READ
+}
+
+/// The cost of counting the values of `dims` over `n` documents, in words: by popcounts
+/// (every word of the segment once per value) or from the documents' codes, whichever is less.
+fn count_cost(data: &SegmentData, n: u64, dims: &[usize]) -> u64 {
+    let values: u64 = dims.iter().map(|&i| data.values[i].len() as u64).sum();
+    let words = u64::from(data.max_doc).div_ceil(64);
+    (n * doc_cost(data)).min(values * words)
+}
+
 /// Whether counting the values of `dims` over `n` documents is cheaper from the documents'
-/// value codes than by popcounts: in word operations, a popcount reads the segment's words
-/// once per value, the codes cost each document about two per code it holds.
+/// value codes than by popcounts.
 fn by_codes(data: &SegmentData, n: u64, dims: &[usize]) -> bool {
     let values: u64 = dims.iter().map(|&i| data.values[i].len() as u64).sum();
     let words = u64::from(data.max_doc).div_ceil(64);
-    let codes_per_doc = (data.doc_codes.len() as u64).div_ceil(u64::from(data.max_doc).max(1)).max(1);
-    n * codes_per_doc * 2 < values * words
+    n * doc_cost(data) < values * words
 }
 
 /// Adds the counts of the values of `dims` over the documents of `base` to `tally`.
@@ -1206,14 +1243,18 @@ fn count_over(data: &SegmentData, base: &BitSet, dims: &[usize], tally: &mut [u6
         return;
     }
     if by_codes(data, n, dims) {
-        let mask: u32 = dims.iter().map(|&i| 1u32 << i).sum();
-        for doc in base.iter() {
-            for &c in data.doc_values(doc) {
-                if mask & (1 << data.codes[c as usize].0) != 0 {
+        let mut wanted = vec![false; data.codes.len()];
+        for &i in dims {
+            let range = codes_of(data, i);
+            wanted[range].iter_mut().for_each(|w| *w = true);
+        }
+        data.for_each_doc_values(base.iter(), |_, codes| {
+            for &c in codes {
+                if wanted[c as usize] {
                     tally[c as usize] += 1;
                 }
             }
-        }
+        });
         return;
     }
     for &i in dims {
@@ -1245,7 +1286,8 @@ fn count_facets_per_document(
 ) {
     let selections: Vec<(usize, &BitSet)> =
         selected.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i, s))).collect();
-    for doc in matched.iter() {
+    // How many selections a document fails, and the last one it fails.
+    let failing = |doc: u32| {
         let mut failed = None;
         let mut fails = 0;
         for &(i, s) in &selections {
@@ -1254,15 +1296,22 @@ fn count_facets_per_document(
                 failed = Some(i);
             }
         }
-        let own = data.doc_values(doc);
-        match (fails, failed) {
-            (0, _) => own.iter().for_each(|&c| tally[c as usize] += 1),
-            (1, Some(dim)) => {
-                own.iter().filter(|&&c| data.codes[c as usize].0 == dim).for_each(|&c| tally[c as usize] += 1)
-            }
-            _ => {}
+        (fails, failed)
+    };
+    let counted = matched.iter().filter(|&doc| failing(doc).0 <= 1);
+    data.for_each_doc_values(counted, |doc, own| match failing(doc) {
+        (0, _) => own.iter().for_each(|&c| tally[c as usize] += 1),
+        (1, Some(dim)) => {
+            let range = codes_of(data, dim);
+            own.iter().filter(|&&c| range.contains(&(c as usize))).for_each(|&c| tally[c as usize] += 1)
         }
-    }
+        _ => {}
+    });
+}
+
+/// The value codes of filter `dim` (see [`SegmentData::codes`]).
+fn codes_of(data: &SegmentData, dim: usize) -> std::ops::Range<usize> {
+    data.dim_start[dim]..data.dim_start[dim] + data.values[dim].len()
 }
 
 fn label(dim: Dim, value: &str, lang: &str) -> String {

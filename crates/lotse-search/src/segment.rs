@@ -305,6 +305,41 @@ impl SegmentData {
             [self.code_offsets[doc as usize] as usize..self.code_offsets[doc as usize + 1] as usize]
     }
 
+    /// Calls `f` with each document of `docs` and its value codes. The documents of a search
+    /// lie scattered over the segment, and reading one's codes waits for memory twice (its
+    /// offset, then its codes): read one after the other, the waits add up to most of the
+    /// counting. So the documents go in groups: first every offset of the group is read,
+    /// then the first code of each (loads that do not depend on each other, which the
+    /// processor overlaps), then the group is counted from the cache.
+    pub fn for_each_doc_values(&self, docs: impl Iterator<Item = DocId>, mut f: impl FnMut(DocId, &[u16])) {
+        const GROUP: usize = 16;
+        let mut group = [0u32; GROUP];
+        let mut ranges = [(0usize, 0usize); GROUP];
+        let mut docs = docs.peekable();
+        while docs.peek().is_some() {
+            let mut n = 0;
+            for (slot, doc) in group.iter_mut().zip(docs.by_ref()) {
+                *slot = doc;
+                n += 1;
+                if n == GROUP {
+                    break;
+                }
+            }
+            for (range, &doc) in ranges.iter_mut().zip(&group[..n]) {
+                let d = doc as usize;
+                *range = (self.code_offsets[d] as usize, self.code_offsets[d + 1] as usize);
+            }
+            let mut touched = 0u16;
+            for &(start, _) in &ranges[..n] {
+                touched ^= self.doc_codes.get(start).copied().unwrap_or(0);
+            }
+            std::hint::black_box(touched);
+            for (&doc, &(start, end)) in group[..n].iter().zip(&ranges[..n]) {
+                f(doc, &self.doc_codes[start..end]);
+            }
+        }
+    }
+
     /// The points of `doc` on the unit sphere, in the order of [`SegmentData::points`].
     pub fn xyz(&self, doc: DocId) -> &[[f64; 3]] {
         &self.xyz[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]

@@ -149,7 +149,14 @@ async fn run(hub: &Hub, from: i64, follow: bool, today: Date) -> Result<ScoreRep
         }
     }
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    super::metrics::record_scores(hub).await;
+    // The distribution is read by aggregates over every offer. The follower runs every second
+    // and mostly finds nothing to score; reading it again then would change nothing and, at a
+    // million offers, take a large share of a core from the searches.
+    let changed = !follow || report.scored > 0 || report.removed > 0;
+    let first = !hub.metrics().scores_recorded.swap(true, std::sync::atomic::Ordering::Relaxed);
+    if changed || first {
+        super::metrics::record_scores(hub).await;
+    }
     Ok(report)
 }
 
