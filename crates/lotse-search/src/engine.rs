@@ -1217,20 +1217,23 @@ fn doc_cost(data: &SegmentData) -> u64 {
     codes_per_doc * 2 + READ
 }
 
-/// The cost of counting the values of `dims` over `n` documents, in words: by popcounts
-/// (every word of the segment once per value) or from the documents' codes, whichever is less.
-fn count_cost(data: &SegmentData, n: u64, dims: &[usize]) -> u64 {
+/// What counting the values of `dims` by popcounts costs, in words: every word of the
+/// segment once per value, whatever the number of documents.
+fn popcount_cost(data: &SegmentData, dims: &[usize]) -> u64 {
     let values: u64 = dims.iter().map(|&i| data.values[i].len() as u64).sum();
-    let words = u64::from(data.max_doc).div_ceil(64);
-    (n * doc_cost(data)).min(values * words)
+    values * u64::from(data.max_doc).div_ceil(64)
+}
+
+/// The cost of counting the values of `dims` over `n` documents, in words: by popcounts or
+/// from the documents' codes, whichever is less.
+fn count_cost(data: &SegmentData, n: u64, dims: &[usize]) -> u64 {
+    (n * doc_cost(data)).min(popcount_cost(data, dims))
 }
 
 /// Whether counting the values of `dims` over `n` documents is cheaper from the documents'
 /// value codes than by popcounts.
 fn by_codes(data: &SegmentData, n: u64, dims: &[usize]) -> bool {
-    let values: u64 = dims.iter().map(|&i| data.values[i].len() as u64).sum();
-    let words = u64::from(data.max_doc).div_ceil(64);
-    n * doc_cost(data) < values * words
+    n * doc_cost(data) < popcount_cost(data, dims)
 }
 
 /// Adds the counts of the values of `dims` over the documents of `base` to `tally`.

@@ -299,31 +299,30 @@ impl SegmentData {
         &self.points[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
     }
 
-    /// The value codes of `doc` (see [`SegmentData::codes`]).
-    pub fn doc_values(&self, doc: DocId) -> &[u16] {
-        &self.doc_codes
-            [self.code_offsets[doc as usize] as usize..self.code_offsets[doc as usize + 1] as usize]
-    }
-
-    /// Calls `f` with each document of `docs` and its value codes. The documents of a search
+    /// Calls `f` with each document of `docs` and its value codes (see [`SegmentData::codes`]). The documents of a search
     /// lie scattered over the segment, and reading one's codes waits for memory twice (its
     /// offset, then its codes): read one after the other, the waits add up to most of the
     /// counting. So the documents go in groups: first every offset of the group is read,
     /// then the first code of each (loads that do not depend on each other, which the
     /// processor overlaps), then the group is counted from the cache.
-    pub fn for_each_doc_values(&self, docs: impl Iterator<Item = DocId>, mut f: impl FnMut(DocId, &[u16])) {
+    pub fn for_each_doc_values(
+        &self,
+        mut docs: impl Iterator<Item = DocId>,
+        mut f: impl FnMut(DocId, &[u16]),
+    ) {
         const GROUP: usize = 16;
         let mut group = [0u32; GROUP];
         let mut ranges = [(0usize, 0usize); GROUP];
-        let mut docs = docs.peekable();
-        while docs.peek().is_some() {
+        loop {
+            // `zip` asks the group for a slot before it takes a document, so a full group
+            // leaves the next document in `docs`.
             let mut n = 0;
             for (slot, doc) in group.iter_mut().zip(docs.by_ref()) {
                 *slot = doc;
                 n += 1;
-                if n == GROUP {
-                    break;
-                }
+            }
+            if n == 0 {
+                return;
             }
             for (range, &doc) in ranges.iter_mut().zip(&group[..n]) {
                 let d = doc as usize;
