@@ -10,7 +10,10 @@
 //! - [`schema`]: how an offer becomes a document; [`summary`]: what a result reads of it.
 //! - [`request`]: a search as the API receives it.
 //! - [`engine`]: text matching (with prefixes while typing and typo tolerance), filters, areas,
-//!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]).
+//!   ranking, and multi-select facet counts over per-segment bit sets ([`segment`], [`bitset`]);
+//!   its parts are the query's expansion (`engine/expand.rs`), the area (`engine/area.rs`), the
+//!   ranking buffer and champion lists (`engine/topk.rs`), the facet counts with their cost
+//!   model (`engine/facets.rs`) and the results (`engine/hits.rs`).
 //! - [`map`]: clusters for the map, every result for exports, suggestions while typing.
 //! - [`index`]: the index on disk, its writer and its checkpoint; [`order`]: the order of
 //!   documents in a segment (along a curve over their places, so that an area is read in runs).
