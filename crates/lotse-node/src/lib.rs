@@ -7,9 +7,11 @@
 //!
 //! Code map:
 //! - [`config`]: settings from defaults, TOML and `LOTSE_NODE__…` variables.
-//! - [`store`]: the storage trait, its two implementations and the change-number allocation.
-//! - [`ingest`]: the push pipeline (read → validate → store with import log → ping); the calls
-//!   into the standard are all in [`ingest::validate`].
+//! - [`store`]: the storage traits by area, their queries written once for SQLite and
+//!   PostgreSQL (token queries from [`lotse_store`]), and the change-number allocation.
+//! - [`ingest`]: the push pipeline (read → validate → store with import log → ping), ending in
+//!   a domain outcome that the API and the pages turn into answers; the calls into the standard
+//!   are all in [`ingest::validate`].
 //! - [`api`]: the steward and admin endpoints; [`auth`]: tokens, roles, rate limit.
 //! - [`feed`]: the RPDE feed; [`purge`]: the tombstone purge job; [`openapi`]: the API document.
 //! - [`web`]: the data steward's pages (login, upload with report, offer form, import log).

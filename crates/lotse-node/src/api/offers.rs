@@ -1,5 +1,6 @@
 //! `/api/v1/offers`: pushes (POST, PUT of the complete set), one offer (PUT, GET, DELETE) and
-//! the paged list.
+//! the paged list. Here, at the HTTP edge, the outcome of a push becomes an answer: the report
+//! with its status, or a problem ([`push_answer`]).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -9,6 +10,7 @@ use lotse_http::Problem;
 use lotse_http::body::LimitedBytes;
 use lotse_standard::read::InputFormat;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,7 +18,7 @@ use super::{parse_limit, rfc3339};
 use crate::auth::Steward;
 use crate::ingest::report::ImportReport;
 use crate::ingest::validate::{ACCEPTED_TYPES, format_for_content_type};
-use crate::ingest::{Mode, Operation, Push, push};
+use crate::ingest::{IngestError, IngestOutcome, Mode, Operation, Push, push};
 use crate::state::AppState;
 
 /// Options of a push.
@@ -57,8 +59,64 @@ async fn run_push(
     body: LimitedBytes,
 ) -> Result<Response, Problem> {
     let format = parse_format(headers)?;
-    let (status, report) = push(state, &token.0, Push { operation, mode, format, body: body.0 }).await?;
-    Ok((status, Json(report)).into_response())
+    push_answer(push(state, &token.0, Push { operation, mode, format, body: body.0 }).await)
+}
+
+/// The answer to a push: the report, with 201 for an offer created by `PUT …/{id}` and 200
+/// otherwise; or the problem of a push that stored nothing.
+pub fn push_answer(result: Result<IngestOutcome, IngestError>) -> Result<Response, Problem> {
+    match result {
+        Ok(IngestOutcome { report, created }) => {
+            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            Ok((status, Json(report)).into_response())
+        }
+        Err(e) => Err(push_problem(e)),
+    }
+}
+
+/// The problem for a push that stored nothing; the logged report goes along as `report`.
+fn push_problem(e: IngestError) -> Problem {
+    match e {
+        IngestError::Rejected(report) => {
+            let errors: Vec<Value> =
+                report.findings.iter().filter_map(|f| serde_json::to_value(f).ok()).collect();
+            let n = report.counts.rejected;
+            Problem::unprocessable(errors)
+                .with_detail(
+                    format!("{n} Datensätze haben Fehler; es wurde nichts gespeichert."),
+                    format!("{n} records have errors; nothing was stored."),
+                )
+                .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+        }
+        IngestError::Unparsable { error, report } => {
+            let entry = serde_json::json!({
+                "severity": "error",
+                "code": "unparsable",
+                "line": error.line,
+                "column": error.column,
+                "message": error.message,
+            });
+            Problem::bad_request(
+                format!("Zeile {}, Spalte {}: {}", error.line, error.column, error.message.de),
+                format!("Line {}, column {}: {}", error.line, error.column, error.message.en),
+            )
+            .with_errors(vec![entry])
+            .with_extension("line", Value::from(error.line))
+            .with_extension("column", Value::from(error.column))
+            .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+        }
+        IngestError::EmptySet => {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "empty-set", "Leere Gesamtliste", "Empty complete set")
+                .with_detail(
+                    "Eine leere Gesamtliste würde alle Angebote löschen. Falls das gewollt ist, bitte mit ?allow_empty=true senden.",
+                    "An empty complete set would delete every offer. If that is intended, send it with ?allow_empty=true.",
+                )
+        }
+        IngestError::NotFound { id, .. } => {
+            Problem::not_found(&format!("Das Angebot „{id}“"), &format!("The offer \"{id}\""))
+        }
+        e @ (IngestError::Store(_) | IngestError::Validation(_)) => Problem::internal(&e),
+    }
 }
 
 /// `POST /api/v1/offers`
@@ -175,18 +233,13 @@ pub async fn delete_offer(
     token: Steward,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let (status, report) = push(
-        &state,
-        &token.0,
-        Push {
-            operation: Operation::DeleteOne(id),
-            mode: Mode::Atomic,
-            format: InputFormat::Auto,
-            body: Default::default(),
-        },
-    )
-    .await?;
-    Ok((status, Json(report)).into_response())
+    let request = Push {
+        operation: Operation::DeleteOne(id),
+        mode: Mode::Atomic,
+        format: InputFormat::Auto,
+        body: Default::default(),
+    };
+    push_answer(push(&state, &token.0, request).await)
 }
 
 /// `GET /api/v1/offers/{id}`: the offer as stored, in the standard's JSON.

@@ -1,9 +1,14 @@
 //! Pushes: read, validate, store, log, ping.
 //!
-//! [`push`] is the whole pipeline behind the steward API. Reading and validation run on the
-//! blocking pool (they are CPU work); storing runs in one transaction together with the
-//! import-log entry, so a crash can never leave changes without their log entry or the other
-//! way round. The hub is told afterwards, without waiting.
+//! [`push`] is the whole pipeline behind the steward API and the steward pages. Reading and
+//! validation run on the blocking pool (they are CPU work); storing runs in one transaction
+//! together with the import-log entry, so a crash can never leave changes without their log
+//! entry or the other way round. The hub is told afterwards, without waiting.
+//!
+//! A push ends in an [`IngestOutcome`] (stored, with its report) or an [`IngestError`] (nothing
+//! stored, with the report where there is one). Both are domain types: the API turns them into
+//! HTTP answers (`api::offers`), the steward pages into pages (`web`). The import log records
+//! the status of the API's answer, so its numbers are kept here, in [`logged_status`].
 
 pub mod report;
 pub mod validate;
@@ -11,17 +16,14 @@ pub mod validate;
 use std::sync::mpsc;
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
-use lotse_http::Problem;
 use lotse_standard::STANDARD_VERSION;
 use lotse_standard::date::Date;
 use lotse_standard::read::{InputFormat, ParseError};
-use serde_json::Value;
 
 use self::report::{ImportReport, ParseErrorView, Text};
 use self::validate::Prepared;
 use crate::state::AppState;
-use crate::store::{Applied, ChangeSet, ImportCounts, NewImport, TokenInfo, WriteOutcome};
+use crate::store::{Applied, ChangeSet, ImportCounts, NewImport, StoreError, TokenInfo, WriteOutcome};
 
 /// What a push asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,21 +99,55 @@ impl From<&TokenInfo> for Actor {
     }
 }
 
-/// Runs a push: answers with the status and the report, or a problem that carries the report.
-pub async fn push(
-    state: &AppState,
-    token: &TokenInfo,
-    push: Push,
-) -> Result<(StatusCode, ImportReport), Problem> {
+/// A push that was stored (also one that changed nothing), with its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestOutcome {
+    pub report: ImportReport,
+    /// The push was [`Operation::PutOne`] and the offer did not exist before.
+    pub created: bool,
+}
+
+/// Why a push stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Records with errors in an atomic push (or the one offer of [`Operation::PutOne`]): the
+    /// report, logged, lists them.
+    #[error("{} records have errors; nothing was stored", .0.counts.rejected)]
+    Rejected(Box<ImportReport>),
+    /// The body cannot be read at all: where and why, and the logged report (which holds the
+    /// same in `parse_error`).
+    #[error("line {}, column {}: {}", .error.line, .error.column, .error.message.en)]
+    Unparsable { error: ParseErrorView, report: Box<ImportReport> },
+    /// A complete set without any record, which would delete every offer, sent without
+    /// `allow_empty`. Not logged.
+    #[error("an empty complete set would delete every offer")]
+    EmptySet,
+    /// [`Operation::DeleteOne`] of an offer that is not live; the logged report.
+    #[error("the offer {id:?} was not found")]
+    NotFound { id: String, report: Box<ImportReport> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Reading and validating on the blocking pool did not finish (a panic).
+    #[error("validation did not finish: {0}")]
+    Validation(#[from] tokio::task::JoinError),
+}
+
+/// The HTTP status of the API's answer to each ending of a push, as the import log records it
+/// (`imports.status`). A created offer is logged as 200, though the API answers 201.
+pub mod logged_status {
+    pub const STORED: u16 = 200;
+    pub const UNPARSABLE: u16 = 400;
+    pub const NOT_FOUND: u16 = 404;
+    pub const REJECTED: u16 = 422;
+}
+
+/// Runs a push for a token.
+pub async fn push(state: &AppState, token: &TokenInfo, push: Push) -> Result<IngestOutcome, IngestError> {
     push_as(state, Actor::from(token), push).await
 }
 
 /// [`push`] for any [`Actor`]; the steward pages use it for accounts with a password.
-pub async fn push_as(
-    state: &AppState,
-    actor: Actor,
-    push: Push,
-) -> Result<(StatusCode, ImportReport), Problem> {
+pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<IngestOutcome, IngestError> {
     let now = now_unix();
     let Push { operation, mode, format, body } = push;
     let mut report = ImportReport {
@@ -128,26 +164,26 @@ pub async fn push_as(
         findings: Vec::new(),
     };
     let Actor { token_id, name: token_name } = actor;
-    let entry = move |report: &ImportReport, status: StatusCode| NewImport {
+    let entry = move |report: &ImportReport, status: u16| NewImport {
         token_id,
         token_name: token_name.clone(),
         received_at: now,
         operation: report.operation.clone(),
         mode: report.mode.clone(),
         format: report.format.clone(),
-        status: status.as_u16(),
+        status,
         committed: report.committed,
         counts: report.counts,
         report: serde_json::to_string(report).unwrap_or_default(),
     };
 
-    if let Operation::DeleteOne(id) = &operation {
+    if let Operation::DeleteOne(id) = operation {
         let changes = ChangeSet { deletes: vec![id.clone()], now, ..ChangeSet::default() };
         let (applied, report) = apply_logged(state, changes, report, entry).await?;
         return if applied.deletes.first() == Some(&WriteOutcome::Deleted) {
-            Ok((StatusCode::OK, report))
+            Ok(IngestOutcome { report, created: false })
         } else {
-            Err(Problem::not_found(&format!("Das Angebot „{id}“"), &format!("The offer \"{id}\"")))
+            Err(IngestError::NotFound { id, report: Box::new(report) })
         };
     }
 
@@ -160,8 +196,7 @@ pub async fn push_as(
         Some(id) => validate::prepare_one(&body, format, today, &id),
         None => validate::prepare(&body, format, today),
     })
-    .await
-    .map_err(|e| Problem::internal(&e))?;
+    .await?;
 
     let prepared = match prepared {
         Ok(p) => p,
@@ -197,41 +232,26 @@ pub async fn push_as(
             });
             report.counts.rejected = 1;
             report.rejected.push(report::RejectedRecord { index: 0, id: Some(w.id.clone()) });
-            return Err(rejected_problem(state, report, entry).await);
+            return Err(reject(state, report, entry).await);
         }
     }
     report.findings = findings;
     report.rejected = rejected;
     let atomic = mode == Mode::Atomic || put_one_id.is_some();
     if !report.rejected.is_empty() && atomic {
-        return Err(rejected_problem(state, report, entry).await);
+        return Err(reject(state, report, entry).await);
     }
     if let Operation::PutAll { allow_empty: false } = operation
         && received == 0
     {
-        {
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "empty-set",
-                "Leere Gesamtliste",
-                "Empty complete set",
-            )
-            .with_detail(
-                "Eine leere Gesamtliste würde alle Angebote löschen. Falls das gewollt ist, bitte mit ?allow_empty=true senden.",
-                "An empty complete set would delete every offer. If that is intended, send it with ?allow_empty=true.",
-            ));
-        }
+        return Err(IngestError::EmptySet);
     }
     let replace_all = matches!(operation, Operation::PutAll { .. })
         .then(|| report.rejected.iter().filter_map(|r| r.id.clone()).collect());
     let changes = ChangeSet { upserts, deletes: Vec::new(), replace_all, now };
     let (applied, report) = apply_logged(state, changes, report, entry).await?;
-    let status = if put_one_id.is_some() && applied.upserts.first() == Some(&WriteOutcome::Created) {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, report))
+    let created = put_one_id.is_some() && applied.upserts.first() == Some(&WriteOutcome::Created);
+    Ok(IngestOutcome { report, created })
 }
 
 fn count(n: usize) -> i64 {
@@ -243,8 +263,8 @@ async fn apply_logged(
     state: &AppState,
     changes: ChangeSet,
     report: ImportReport,
-    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport + Send + 'static + Clone,
-) -> Result<(Applied, ImportReport), Problem> {
+    entry: impl FnOnce(&ImportReport, u16) -> NewImport + Send + 'static + Clone,
+) -> Result<(Applied, ImportReport), IngestError> {
     // The report is completed inside the transaction, from the outcome, and handed back here.
     let (tx, rx) = mpsc::sync_channel::<ImportReport>(1);
     let deleting_one = report.operation == "delete_one";
@@ -257,17 +277,18 @@ async fn apply_logged(
         report.counts.deleted = count(applied.count(WriteOutcome::Deleted));
         report.deleted_ids = applied.replaced_away.clone();
         let status = if deleting_one && applied.deletes.first() == Some(&WriteOutcome::NotFound) {
-            StatusCode::NOT_FOUND
+            logged_status::NOT_FOUND
         } else {
-            StatusCode::OK
+            logged_status::STORED
         };
         let e = entry(&report, status);
         let _ = tx.send(report);
         e
     });
-    let (applied, import_id) =
-        state.store.apply(changes, Some(builder)).await.map_err(|e| Problem::internal(&e))?;
-    let mut report = rx.try_recv().map_err(|e| Problem::internal(&e))?;
+    let (applied, import_id) = state.store.apply(changes, Some(builder)).await?;
+    let mut report = rx
+        .try_recv()
+        .map_err(|_| StoreError::Inconsistent("the store did not build the import-log entry".into()))?;
     report.import_id = import_id;
     for (outcome, label) in [
         (WriteOutcome::Created, "created"),
@@ -283,59 +304,35 @@ async fn apply_logged(
     Ok((applied, report))
 }
 
-/// 422 for a push with rejected records: logged, nothing stored.
-async fn rejected_problem(
+/// A push with rejected records: logged, nothing stored.
+async fn reject(
     state: &AppState,
-    report: ImportReport,
-    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport,
-) -> Problem {
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    let mut report = report;
-    match state.store.record_import(entry(&report, status)).await {
+    mut report: ImportReport,
+    entry: impl FnOnce(&ImportReport, u16) -> NewImport,
+) -> IngestError {
+    match state.store.record_import(entry(&report, logged_status::REJECTED)).await {
         Ok(id) => report.import_id = Some(id),
-        Err(e) => return Problem::internal(&e),
+        Err(e) => return e.into(),
     }
-    let errors: Vec<Value> = report.findings.iter().filter_map(|f| serde_json::to_value(f).ok()).collect();
-    let n = report.counts.rejected;
-    Problem::unprocessable(errors)
-        .with_detail(
-            format!("{n} Datensätze haben Fehler; es wurde nichts gespeichert."),
-            format!("{n} records have errors; nothing was stored."),
-        )
-        .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+    IngestError::Rejected(Box::new(report))
 }
 
-/// 400 for a body that cannot be read at all: logged, with the position.
+/// A body that cannot be read at all: logged, with the position.
 async fn unparsable(
     state: &AppState,
     mut report: ImportReport,
     e: ParseError,
-    entry: impl FnOnce(&ImportReport, StatusCode) -> NewImport,
-) -> Problem {
-    let view = ParseErrorView {
+    entry: impl FnOnce(&ImportReport, u16) -> NewImport,
+) -> IngestError {
+    let error = ParseErrorView {
         line: e.line,
         column: e.column,
-        message: Text { de: e.message.de.clone(), en: e.message.en.clone() },
+        message: Text { de: e.message.de, en: e.message.en },
     };
-    report.parse_error = Some(view.clone());
-    let status = StatusCode::BAD_REQUEST;
-    match state.store.record_import(entry(&report, status)).await {
+    report.parse_error = Some(error.clone());
+    match state.store.record_import(entry(&report, logged_status::UNPARSABLE)).await {
         Ok(id) => report.import_id = Some(id),
-        Err(err) => return Problem::internal(&err),
+        Err(err) => return err.into(),
     }
-    let error = serde_json::json!({
-        "severity": "error",
-        "code": "unparsable",
-        "line": e.line,
-        "column": e.column,
-        "message": view.message,
-    });
-    Problem::bad_request(
-        format!("Zeile {}, Spalte {}: {}", e.line, e.column, e.message.de),
-        format!("Line {}, column {}: {}", e.line, e.column, e.message.en),
-    )
-    .with_errors(vec![error])
-    .with_extension("line", Value::from(e.line))
-    .with_extension("column", Value::from(e.column))
-    .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
+    IngestError::Unparsable { error, report: Box::new(report) }
 }

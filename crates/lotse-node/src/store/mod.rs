@@ -1,4 +1,19 @@
-//! The node's storage: one trait, [`NodeStore`], implemented for SQLite and PostgreSQL.
+//! The node's storage: traits by area, implemented for SQLite and PostgreSQL.
+//!
+//! The traits: [`OfferStore`] (offers, the change feed, tombstone purge), [`TokenStore`] (API
+//! tokens), [`AccountStore`] (steward accounts and login sessions) and [`ImportStore`] (the
+//! import log and uploads awaiting confirmation). [`NodeStore`] is all four together, so that the
+//! node holds one `Arc<dyn NodeStore>`, whose methods need no import. Code that calls them on a
+//! concrete store brings the area traits into scope with `use lotse_node::store::prelude::*;`.
+//!
+//! Layout: every query the two databases agree on is written once, in `shared.rs`, which is
+//! compiled once per database as a submodule of `sqlite.rs` and of `postgres.rs` (path
+//! attribute). It names its database and store only as `super::Db` and `super::Store` and calls
+//! the dialect's functions by the same names in both. The dialect files keep only what really
+//! differs: opening the pool (pragmas, one SQLite writer), how the writing transaction takes the
+//! change counter, the bulk writes and id lookups, the tombstone predicate of a partial index,
+//! and the offer search. Token queries are shared with the hub and live in [`lotse_store`].
+//! [`plan`] decides each change before it is written, the same way for both.
 //!
 //! Tables (migrations in `migrations/{sqlite,postgres}/node/`):
 //! - `node_state`: one row with `last_change`, the last change number handed out.
@@ -15,17 +30,25 @@
 //! writers until commit. Hence numbers become visible in commit order, and a feed reader that
 //! has seen number `n` will never later find a new change numbered below `n`.
 
+mod plan;
 mod postgres;
 mod sqlite;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use lotse_store::{TokenError, TokenRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// The store traits, for code that calls a concrete store (`SqliteStore`, `PostgresStore`);
+/// methods called on `dyn NodeStore` need no import.
+pub mod prelude {
+    pub use super::{AccountStore, ImportStore, NodeStore, OfferStore, TokenStore};
+}
 
 /// Errors of the store. Callers answer them with a 500 and log the cause.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +65,15 @@ pub enum StoreError {
     DuplicateUserName(String),
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
+}
+
+impl From<TokenError> for StoreError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::DuplicateName(name) => StoreError::DuplicateTokenName(name),
+            TokenError::Database(e) => StoreError::Database(e),
+        }
+    }
 }
 
 /// One offer to be written: validated, in canonical JSON.
@@ -172,6 +204,16 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
 }
 
+impl TryFrom<TokenRecord> for TokenInfo {
+    type Error = StoreError;
+
+    fn try_from(t: TokenRecord) -> Result<Self, StoreError> {
+        let role = Role::parse(&t.role)
+            .ok_or_else(|| StoreError::Inconsistent(format!("unknown role {:?}", t.role)))?;
+        Ok(TokenInfo { id: t.id, name: t.name, role, created_at: t.created_at, revoked_at: t.revoked_at })
+    }
+}
+
 /// An entry of the import log, to be written together with the changes it reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewImport {
@@ -267,9 +309,9 @@ pub struct PendingImport {
     pub expires_at: i64,
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`. The
-/// stores match both the lower-cased pattern against the lower-cased column and the pattern as
-/// typed against the column as stored, because SQLite's `lower` folds ASCII only.
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`. The search
+/// matches the lower-cased pattern against the lower-cased column; on SQLite, whose `lower`
+/// folds ASCII only, also the pattern as typed against the column as stored.
 pub(crate) fn like_pattern(q: &str) -> String {
     let mut p = String::with_capacity(q.len() + 2);
     p.push('%');
@@ -287,9 +329,15 @@ pub(crate) fn like_pattern(q: &str) -> String {
 /// is written in the same transaction as the changes it reports.
 pub type ImportBuilder = Box<dyn FnOnce(&Applied) -> NewImport + Send>;
 
-/// The node's storage.
+/// The node's storage: every area together, as the node holds it (`Arc<dyn NodeStore>`).
+/// Implemented for every type that implements the four area traits.
+pub trait NodeStore: OfferStore + TokenStore + AccountStore + ImportStore + 'static {}
+
+impl<T> NodeStore for T where T: OfferStore + TokenStore + AccountStore + ImportStore + 'static {}
+
+/// Offers and their change feed.
 #[async_trait]
-pub trait NodeStore: Send + Sync + 'static {
+pub trait OfferStore: Send + Sync {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
@@ -301,9 +349,6 @@ pub trait NodeStore: Send + Sync + 'static {
         log: Option<ImportBuilder>,
     ) -> Result<(Applied, Option<i64>), StoreError>;
 
-    /// Writes an import-log entry on its own (for pushes that stored nothing).
-    async fn record_import(&self, entry: NewImport) -> Result<i64, StoreError>;
-
     /// A live offer.
     async fn get_offer(&self, id: &str) -> Result<Option<StoredOffer>, StoreError>;
 
@@ -313,6 +358,16 @@ pub trait NodeStore: Send + Sync + 'static {
     /// Number of live offers.
     async fn count_offers(&self) -> Result<i64, StoreError>;
 
+    /// Live offers whose id or title (any language) contains `query` (case-insensitive for
+    /// ASCII), ordered by id, `offset` rows skipped, at most `limit`; with the number of all
+    /// matches. Without a query, every live offer.
+    async fn search_offers(
+        &self,
+        query: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<StoredOffer>, i64), StoreError>;
+
     /// Feed rows ordered by `(modified, id)`, strictly after `after` when given, at most `limit`.
     async fn feed_page(&self, after: Option<(i64, &str)>, limit: u32) -> Result<Vec<FeedRow>, StoreError>;
 
@@ -321,7 +376,12 @@ pub trait NodeStore: Send + Sync + 'static {
 
     /// Removes tombstones whose deletion is older than `cutoff` (Unix seconds); returns how many.
     async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
+}
 
+/// API tokens (only their hashes are stored).
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Stores a token; [`StoreError::DuplicateTokenName`] if an active token has the name.
     async fn create_token(
         &self,
         name: &str,
@@ -337,25 +397,11 @@ pub trait NodeStore: Send + Sync + 'static {
 
     /// Revokes the active token with this id; `false` if there is none.
     async fn revoke_token(&self, id: i64, now: i64) -> Result<bool, StoreError>;
+}
 
-    /// Import-log entries, newest first, with ids below `before_id`, at most `limit`, without
-    /// their reports.
-    async fn list_imports(&self, before_id: Option<i64>, limit: u32)
-    -> Result<Vec<ImportRecord>, StoreError>;
-
-    /// One import-log entry with its report.
-    async fn get_import(&self, id: i64) -> Result<Option<ImportRecord>, StoreError>;
-
-    /// Live offers whose id or title (any language) contains `query` (case-insensitive for
-    /// ASCII), ordered by id, `offset` rows skipped, at most `limit`; with the number of all
-    /// matches. Without a query, every live offer.
-    async fn search_offers(
-        &self,
-        query: Option<&str>,
-        offset: u32,
-        limit: u32,
-    ) -> Result<(Vec<StoredOffer>, i64), StoreError>;
-
+/// Steward accounts (with a password) and the login sessions of the steward pages.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     /// Creates an account; [`StoreError::DuplicateUserName`] if the name is taken.
     async fn create_user(&self, name: &str, password_hash: &str, now: i64)
     -> Result<StewardUser, StoreError>;
@@ -382,6 +428,21 @@ pub trait NodeStore: Send + Sync + 'static {
 
     /// Removes expired sessions and pending uploads; returns how many rows went.
     async fn purge_expired_sessions(&self, now: i64) -> Result<u64, StoreError>;
+}
+
+/// The import log and the uploads awaiting the steward's confirmation.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Writes an import-log entry on its own (for pushes that stored nothing).
+    async fn record_import(&self, entry: NewImport) -> Result<i64, StoreError>;
+
+    /// Import-log entries, newest first, with ids below `before_id`, at most `limit`, without
+    /// their reports.
+    async fn list_imports(&self, before_id: Option<i64>, limit: u32)
+    -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// One import-log entry with its report.
+    async fn get_import(&self, id: i64) -> Result<Option<ImportRecord>, StoreError>;
 
     async fn put_pending_import(&self, pending: &PendingImport) -> Result<(), StoreError>;
 
@@ -418,168 +479,5 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Arc<dyn NodeStore
         Ok(Arc::new(PostgresStore::open(url, options).await?))
     } else {
         Err(StoreError::UnsupportedUrl)
-    }
-}
-
-/// Decides the outcome of each upsert and delete from the stored state, and hands out change
-/// numbers from `last_change`. Shared by both implementations so that they cannot disagree.
-pub(crate) struct Plan {
-    pub applied: Applied,
-    /// Rows to write: (index into upserts or `None` for a tombstone of `id`), change number.
-    pub writes: Vec<PlannedWrite>,
-}
-
-pub(crate) enum PlannedWrite {
-    Upsert { index: usize, modified: i64 },
-    Tombstone { id: String, modified: i64 },
-}
-
-/// The stored state of one id, as far as planning needs it.
-#[derive(Debug, Clone)]
-pub(crate) struct Existing {
-    pub deleted: bool,
-    pub hash: Option<Vec<u8>>,
-    pub standard_version: Option<String>,
-}
-
-pub(crate) fn plan(
-    changes: &ChangeSet,
-    existing: &std::collections::HashMap<String, Existing>,
-    mut last_change: i64,
-) -> Plan {
-    let mut applied = Applied::default();
-    let mut writes = Vec::new();
-    let mut next = || {
-        last_change += 1;
-        last_change
-    };
-    for (index, w) in changes.upserts.iter().enumerate() {
-        let outcome = match existing.get(&w.id) {
-            Some(e) if !e.deleted => {
-                if e.hash.as_deref() == Some(w.hash.as_slice())
-                    && e.standard_version.as_deref() == Some(w.standard_version.as_str())
-                {
-                    WriteOutcome::Unchanged
-                } else {
-                    WriteOutcome::Updated
-                }
-            }
-            _ => WriteOutcome::Created,
-        };
-        if outcome != WriteOutcome::Unchanged {
-            writes.push(PlannedWrite::Upsert { index, modified: next() });
-        }
-        applied.upserts.push(outcome);
-    }
-    let mut deleted_now = std::collections::HashSet::new();
-    for id in &changes.deletes {
-        let live = existing.get(id).is_some_and(|e| !e.deleted);
-        if live && deleted_now.insert(id.as_str()) {
-            writes.push(PlannedWrite::Tombstone { id: id.clone(), modified: next() });
-            applied.deletes.push(WriteOutcome::Deleted);
-        } else {
-            applied.deletes.push(WriteOutcome::NotFound);
-        }
-    }
-    if let Some(keep) = &changes.replace_all {
-        let mut wanted: std::collections::HashSet<&str> = keep.iter().map(String::as_str).collect();
-        wanted.extend(changes.upserts.iter().map(|w| w.id.as_str()));
-        // Sorted, so that the change numbers of a replacement do not depend on hash order.
-        let mut gone: Vec<&String> = existing
-            .iter()
-            .filter(|(id, e)| {
-                !e.deleted && !wanted.contains(id.as_str()) && !deleted_now.contains(id.as_str())
-            })
-            .map(|(id, _)| id)
-            .collect();
-        gone.sort();
-        for id in gone {
-            writes.push(PlannedWrite::Tombstone { id: id.clone(), modified: next() });
-            applied.replaced_away.push(id.clone());
-        }
-    }
-    applied.last_change = last_change;
-    Plan { applied, writes }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-
-    fn write(id: &str, data: &str) -> OfferWrite {
-        OfferWrite {
-            id: id.into(),
-            data: data.into(),
-            hash: data.as_bytes().to_vec(),
-            standard_version: "1.0.0".into(),
-        }
-    }
-
-    fn live(data: &str) -> Existing {
-        Existing {
-            deleted: false,
-            hash: Some(data.as_bytes().to_vec()),
-            standard_version: Some("1.0.0".into()),
-        }
-    }
-
-    #[test]
-    fn plan_assigns_numbers_only_to_changes() {
-        let existing = HashMap::from([
-            ("same".to_owned(), live("x")),
-            ("changed".to_owned(), live("old")),
-            ("dead".to_owned(), Existing { deleted: true, hash: None, standard_version: None }),
-            ("other".to_owned(), live("o")),
-            ("kept".to_owned(), live("k")),
-        ]);
-        let changes = ChangeSet {
-            upserts: vec![
-                write("same", "x"),
-                write("changed", "new"),
-                write("dead", "d"),
-                write("fresh", "f"),
-            ],
-            deletes: vec!["missing".into()],
-            replace_all: Some(vec!["kept".into()]),
-            now: 0,
-        };
-        let p = plan(&changes, &existing, 10);
-        assert_eq!(
-            p.applied.upserts,
-            [WriteOutcome::Unchanged, WriteOutcome::Updated, WriteOutcome::Created, WriteOutcome::Created]
-        );
-        assert_eq!(p.applied.deletes, [WriteOutcome::NotFound]);
-        assert_eq!(p.applied.replaced_away, ["other"]);
-        assert_eq!(p.applied.last_change, 14);
-        assert_eq!(p.applied.changes(), 4);
-        assert_eq!(p.applied.count(WriteOutcome::Deleted), 1);
-        let numbers: Vec<i64> = p
-            .writes
-            .iter()
-            .map(|w| match w {
-                PlannedWrite::Upsert { modified, .. } | PlannedWrite::Tombstone { modified, .. } => *modified,
-            })
-            .collect();
-        assert_eq!(numbers, [11, 12, 13, 14]);
-    }
-
-    #[test]
-    fn a_new_standard_version_is_a_change() {
-        let existing = HashMap::from([("a".to_owned(), live("x"))]);
-        let mut w = write("a", "x");
-        w.standard_version = "1.1.0".into();
-        let p = plan(&ChangeSet { upserts: vec![w], ..ChangeSet::default() }, &existing, 0);
-        assert_eq!(p.applied.upserts, [WriteOutcome::Updated]);
-    }
-
-    #[test]
-    fn deleting_twice_in_one_set_deletes_once() {
-        let existing = HashMap::from([("a".to_owned(), live("x"))]);
-        let changes = ChangeSet { deletes: vec!["a".into(), "a".into()], ..ChangeSet::default() };
-        let p = plan(&changes, &existing, 0);
-        assert_eq!(p.applied.deletes, [WriteOutcome::Deleted, WriteOutcome::NotFound]);
-        assert_eq!(p.writes.len(), 1);
     }
 }

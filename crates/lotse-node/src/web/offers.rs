@@ -22,7 +22,7 @@ use super::page::{self, LangQuery, Nav};
 use super::session::StewardSession;
 use crate::ingest::report::{ReportFinding, Text};
 use crate::ingest::validate;
-use crate::ingest::{Mode, Operation, Push, now_unix, push_as};
+use crate::ingest::{IngestError, Mode, Operation, Push, now_unix, push_as};
 use crate::state::AppState;
 
 /// Offers per page of the list.
@@ -389,14 +389,9 @@ async fn save(
     match push_as(&state, session.actor(), push).await {
         Ok(_) => Redirect::to(&page::href(lang, &format!("/angebote?gespeichert={}", enc(&target_id))))
             .into_response(),
-        Err(problem) => {
-            // The push validated the same offer again; a disagreement would be a defect, so
-            // its findings are shown rather than swallowed.
-            let findings: Vec<ReportFinding> =
-                problem.errors.iter().filter_map(|e| serde_json::from_value(e.clone()).ok()).collect();
-            if findings.is_empty() {
-                return page::internal(lang, &format!("push failed: {}", problem.title_en));
-            }
+        // The push validated the same offer again; a disagreement would be a defect, so its
+        // findings are shown rather than swallowed.
+        Err(IngestError::Rejected(report)) if !report.findings.is_empty() => {
             let mut r = lotse_web::html_page(&form_page(
                 &state,
                 lang,
@@ -405,11 +400,12 @@ async fn save(
                 id.as_deref(),
                 &values,
                 Some(&built),
-                &findings,
+                &report.findings,
             ));
-            *r.status_mut() = problem.status_code();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
+        Err(e) => page::internal(lang, &format!("push failed: {e}")),
     }
 }
 
@@ -570,7 +566,7 @@ pub async fn delete(
         Ok(_) => {
             Redirect::to(&page::href(lang, &format!("/angebote?geloescht={}", enc(&id)))).into_response()
         }
-        Err(p) if p.status_code() == StatusCode::NOT_FOUND => page::offer_not_found(lang),
-        Err(p) => page::internal(lang, &format!("delete failed: {}", p.title_en)),
+        Err(IngestError::NotFound { .. }) => page::offer_not_found(lang),
+        Err(e) => page::internal(lang, &format!("delete failed: {e}")),
     }
 }

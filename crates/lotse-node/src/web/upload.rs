@@ -22,9 +22,8 @@ use serde::Deserialize;
 use super::page::{self, LangQuery, Nav};
 use super::report::{self, ReportRow};
 use super::session::StewardSession;
-use crate::ingest::report::ImportReport;
 use crate::ingest::validate::{self, Prepared};
-use crate::ingest::{Mode, Operation, Push, now_unix, push_as};
+use crate::ingest::{IngestError, Mode, Operation, Push, now_unix, push_as};
 use crate::state::AppState;
 use crate::store::PendingImport;
 
@@ -355,16 +354,12 @@ pub async fn confirm(
         format: parse_format(&pending.format),
         body: Bytes::from(pending.body),
     };
+    // The page answers with the status the API gives the same push.
     let (report, status) = match push_as(&state, session.actor(), push).await {
-        Ok((_, report)) => (report, StatusCode::OK),
-        Err(problem) => {
-            let report: Option<ImportReport> =
-                problem.extensions.get("report").and_then(|r| serde_json::from_value(r.clone()).ok());
-            match report {
-                Some(r) => (r, problem.status_code()),
-                None => return page::internal(lang, &format!("push failed: {}", problem.title_en)),
-            }
-        }
+        Ok(outcome) => (outcome.report, StatusCode::OK),
+        Err(IngestError::Rejected(report)) => (*report, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(IngestError::Unparsable { report, .. }) => (*report, StatusCode::BAD_REQUEST),
+        Err(e) => return page::internal(lang, &format!("push failed: {e}")),
     };
     let chrome = page::chrome(
         &state,
