@@ -2,7 +2,7 @@
 //!
 //! The store is the truth; the index ([`lotse_search::SearchIndex`]) is derived. The follower
 //! polls the store's last change number and, when the index is behind, reads the changes after
-//! the index's checkpoint in order ([`HubStore::index_changes`]), applies them and commits
+//! the index's checkpoint in order ([`crate::store::OfferStore::index_changes`]), applies them and commits
 //! with the new checkpoint. Because the hub's change numbers become visible in commit order,
 //! following them misses nothing; because every process follows the store itself, several
 //! replicas on one PostgreSQL each keep their own index, and the harvesting process need not

@@ -2,7 +2,7 @@
 //!
 //! For each page the hub validates every item again, checks the node's jurisdiction, places the
 //! offers and stores the page's items together with the new checkpoint in one transaction
-//! ([`crate::store::HubStore::store_page`]). A crash at any moment therefore loses at most the
+//! ([`crate::store::HarvestStore::store_page`]). A crash at any moment therefore loses at most the
 //! page in flight, which the next harvest fetches again from the checkpoint.
 //!
 //! The [`Harvester`] coordinates harvests: at most one per node at a time, at most

@@ -1,4 +1,12 @@
-//! The hub's storage: one trait, [`HubStore`], implemented for SQLite and PostgreSQL.
+//! The hub's storage, for SQLite and PostgreSQL, as one trait per area — [`RegistryStore`],
+//! [`HarvestStore`], [`OfferStore`], [`QuarantineStore`], [`TokenStore`], [`GeocodeStore`] and
+//! the operator's view in [`quality`] — gathered in the umbrella trait [`HubStore`].
+//!
+//! Every query is written once: `shared.rs` (and `shared_quality.rs` for the operator's view)
+//! implements the area traits and is compiled once per database, as a module of `sqlite.rs` and
+//! of `postgres.rs`. Those two hold only what really differs: opening the pool, how a write
+//! begins, the lock on the change counter, the harvest lock, bulk page writes (multi-row
+//! `VALUES` on SQLite, `UNNEST` over arrays on PostgreSQL) and lists of placeholders.
 //!
 //! Tables (migrations in `migrations/{sqlite,postgres}/hub/`):
 //! - `hub_state`: one row with `last_change`, the last change number of the hub's own feed.
@@ -15,7 +23,7 @@
 //!   `quality_snapshots`, `population`, `operator_sessions`.
 //!
 //! Architecture invariants:
-//! - **A page is stored with its checkpoint.** [`HubStore::store_page`] writes a page's items
+//! - **A page is stored with its checkpoint.** [`HarvestStore::store_page`] writes a page's items
 //!   and moves the node's checkpoint in one transaction, and only if the checkpoint is still
 //!   the one the harvest started the page from. A crash therefore resumes after the last stored
 //!   page, and a page is never applied twice.
@@ -40,6 +48,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::placement::Placement;
+use quality::{LinkCheckStore, QualityStore, SessionStore, SnapshotStore};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +147,7 @@ pub struct NodeInfo {
     pub items_harvested: i64,
     /// Milliseconds the last successful harvest took.
     pub last_success_duration_ms: Option<i64>,
-    /// The node's newest change number as the hub knows it (see [`HubStore::record_head`]).
+    /// The node's newest change number as the hub knows it (see [`HarvestStore::record_head`]).
     pub reported_head: Option<i64>,
     /// Unix seconds since which `reported_head` has been beyond the checkpoint; `None` while the
     /// hub is caught up.
@@ -435,9 +444,9 @@ pub fn harvest_lock_key(node_id: &str) -> i64 {
     i64::from_be_bytes(bytes)
 }
 
-/// The hub's storage.
+/// The registry: the nodes the hub harvests, and the database itself.
 #[async_trait]
-pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
+pub trait RegistryStore: Send + Sync {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
@@ -461,17 +470,12 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     /// harvesting this one remove them too), its placements and quarantine entries go. `None`
     /// if it is not registered, else the number of offers removed.
     async fn remove_node(&self, id: &str, now: i64) -> Result<Option<u64>, StoreError>;
-    /// Records how a harvest of a node ended. A success also stores its duration and, when
-    /// `reported_head` is still `head_at_start`, sets it to the checkpoint and clears
-    /// `behind_since`: the feed was read to its end after everything reported so far had been
-    /// committed at the node, so whatever the node reported beyond it is not in its feed.
-    async fn record_harvest(&self, id: &str, record: &HarvestRecord) -> Result<(), StoreError>;
-    /// Records the newest change number a node reported with its ping, at `at` (Unix seconds):
-    /// `reported_head` only grows, and `behind_since` becomes `at` when the head lies beyond
-    /// the checkpoint (a missing checkpoint counts as 0) and the node was not behind already.
-    /// [`HubStore::store_page`] clears `behind_since` once the checkpoint reaches the head.
-    /// `false` if the node is not registered.
-    async fn record_head(&self, id: &str, head: i64, at: i64) -> Result<bool, StoreError>;
+}
+
+/// Harvesting: the harvest lock, the pages with their checkpoints, and what a harvest and a
+/// node's ping leave in the node's record.
+#[async_trait]
+pub trait HarvestStore: Send + Sync {
     /// Takes the right to harvest a node; `None` when another process holds it.
     async fn harvest_lock(&self, node_id: &str) -> Result<Option<HarvestLock>, StoreError>;
 
@@ -480,6 +484,22 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     /// `behind_since`.
     async fn store_page(&self, page: &PageWrite) -> Result<PageOutcome, StoreError>;
 
+    /// Records how a harvest of a node ended. A success also stores its duration and, when
+    /// `reported_head` is still `head_at_start`, sets it to the checkpoint and clears
+    /// `behind_since`: the feed was read to its end after everything reported so far had been
+    /// committed at the node, so whatever the node reported beyond it is not in its feed.
+    async fn record_harvest(&self, id: &str, record: &HarvestRecord) -> Result<(), StoreError>;
+    /// Records the newest change number a node reported with its ping, at `at` (Unix seconds):
+    /// `reported_head` only grows, and `behind_since` becomes `at` when the head lies beyond
+    /// the checkpoint (a missing checkpoint counts as 0) and the node was not behind already.
+    /// [`HarvestStore::store_page`] clears `behind_since` once the checkpoint reaches the head.
+    /// `false` if the node is not registered.
+    async fn record_head(&self, id: &str, head: i64, at: i64) -> Result<bool, StoreError>;
+}
+
+/// The stored offers and the hub's feed of them.
+#[async_trait]
+pub trait OfferStore: Send + Sync {
     /// A live offer with placement and provenance.
     async fn get_offer(&self, node_id: &str, id: &str) -> Result<Option<StoredOffer>, StoreError>;
     /// Live offers of a node ordered by id, after `after_id`, at most `limit`.
@@ -500,7 +520,11 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     async fn index_changes(&self, after: i64, limit: u32) -> Result<Vec<IndexRow>, StoreError>;
     /// Removes tombstones last changed before `cutoff` (Unix seconds); returns how many.
     async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
+}
 
+/// The items the hub rejected.
+#[async_trait]
+pub trait QuarantineStore: Send + Sync {
     /// Quarantine entries ordered by `(node_id, id)`, of one node or all, strictly after
     /// `after`, at most `limit`.
     async fn list_quarantine(
@@ -509,7 +533,11 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
         after: Option<(&str, &str)>,
         limit: u32,
     ) -> Result<Vec<QuarantineEntry>, StoreError>;
+}
 
+/// Operator tokens, stored by the hash of the token.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
     async fn create_token(
         &self,
         name: &str,
@@ -522,7 +550,11 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
     /// Revokes the active token with this id; `false` if there is none.
     async fn revoke_token(&self, id: i64, now: i64) -> Result<bool, StoreError>;
+}
 
+/// The geocoder's answers, cached by address key.
+#[async_trait]
+pub trait GeocodeStore: Send + Sync {
     /// Cached geocoder answers for these address keys; an entry with `None` is a cached miss.
     async fn geocode_lookup(
         &self,
@@ -530,6 +562,53 @@ pub trait HubStore: quality::QualityStore + Send + Sync + 'static {
     ) -> Result<HashMap<String, Option<(f64, f64)>>, StoreError>;
     /// Caches a geocoder answer.
     async fn geocode_store(&self, key: &str, answer: Option<(f64, f64)>, now: i64) -> Result<(), StoreError>;
+}
+
+/// The hub's storage: every area of it. The blanket implementation makes each store that
+/// implements all areas a `HubStore`, so the hub holds one `Arc<dyn HubStore>`, on which every
+/// area's methods can be called without importing the area traits (a concrete store needs them
+/// in scope: [`prelude`]).
+pub trait HubStore:
+    RegistryStore
+    + HarvestStore
+    + OfferStore
+    + QuarantineStore
+    + TokenStore
+    + GeocodeStore
+    + QualityStore
+    + LinkCheckStore
+    + SnapshotStore
+    + SessionStore
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> HubStore for T where
+    T: RegistryStore
+        + HarvestStore
+        + OfferStore
+        + QuarantineStore
+        + TokenStore
+        + GeocodeStore
+        + QualityStore
+        + LinkCheckStore
+        + SnapshotStore
+        + SessionStore
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// Every trait of the store, for code that calls a store's methods on a concrete or generic
+/// store: `use crate::store::prelude::*;`.
+pub mod prelude {
+    pub use super::quality::{LinkCheckStore, QualityStore, SessionStore, SnapshotStore};
+    pub use super::{
+        GeocodeStore, HarvestStore, HubStore, OfferStore, QuarantineStore, RegistryStore, TokenStore,
+    };
 }
 
 /// Options for opening a store.
@@ -675,19 +754,21 @@ pub(crate) fn plan_page<'a>(
     plan
 }
 
-/// Parses the stored JSON array of a node's jurisdiction.
 /// Folds the rows of an offers-join-locations query (one row per location, a row without
-/// location for offers without any) into one [`IndexRow`] per offer, keeping their order.
-pub(crate) fn group_index_rows(
-    rows: impl IntoIterator<Item = (IndexRow, Option<Placement>)>,
-) -> Vec<IndexRow> {
-    let mut out: Vec<IndexRow> = Vec::new();
+/// location for offers without any) into one row per offer, keeping their order: `modified`
+/// tells the offer of a row (change numbers are unique), `placements` where its placements go.
+pub(crate) fn group_by_offer<T>(
+    rows: impl IntoIterator<Item = (T, Option<Placement>)>,
+    modified: impl Fn(&T) -> i64,
+    placements: impl Fn(&mut T) -> &mut Vec<Placement>,
+) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
     for (row, placement) in rows {
         match out.last_mut() {
-            Some(last) if last.modified == row.modified => last.placements.extend(placement),
+            Some(last) if modified(last) == modified(&row) => placements(last).extend(placement),
             _ => {
                 let mut row = row;
-                row.placements.extend(placement);
+                placements(&mut row).extend(placement);
                 out.push(row);
             }
         }
@@ -695,6 +776,7 @@ pub(crate) fn group_index_rows(
     out
 }
 
+/// Parses the stored JSON array of a node's jurisdiction.
 pub(crate) fn parse_jurisdiction(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Inconsistent(format!("jurisdiction {json:?}: {e}")))
 }

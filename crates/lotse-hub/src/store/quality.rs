@@ -1,8 +1,9 @@
 //! The store's part of the operator's view (tables of `migrations/{sqlite,postgres}/hub/0002_quality.sql`):
 //! scores and findings per offer, the scoring position, link checks, daily snapshots,
-//! population figures and operator sessions. [`QualityStore`] is a supertrait of
-//! [`super::HubStore`], implemented next to each backend (`sqlite/quality.rs`,
-//! `postgres/quality.rs`), so that `Arc<dyn HubStore>` offers both.
+//! population figures and operator sessions, as the area traits [`QualityStore`],
+//! [`LinkCheckStore`], [`SnapshotStore`] and [`SessionStore`]. They are supertraits of
+//! [`super::HubStore`], so that `Arc<dyn HubStore>` offers them too; their queries are written
+//! once, in `shared_quality.rs`, compiled for each database like the rest of the store.
 
 use std::collections::HashMap;
 
@@ -110,9 +111,9 @@ pub struct Snapshot {
     pub by_phase: String,
 }
 
-/// Storage of the operator's view.
+/// Scores and findings per offer, and the scoring position.
 #[async_trait]
-pub trait QualityStore: Send + Sync + 'static {
+pub trait QualityStore: Send + Sync {
     /// Offers (live or tombstones) with a change number above `after`, in order, at most
     /// `limit`, each with findings and placement.
     async fn quality_inputs(&self, after: i64, limit: u32) -> Result<Vec<QualityInput>, StoreError>;
@@ -140,11 +141,19 @@ pub trait QualityStore: Send + Sync + 'static {
     async fn quality_by_node(&self) -> Result<HashMap<String, QualityAggregate>, StoreError>;
     /// How many offers have a score in each band of 10 points (index 0 = 0–9, …, 9 = 90–100).
     async fn score_bands(&self) -> Result<[i64; 10], StoreError>;
+}
 
+/// The latest check of each URL.
+#[async_trait]
+pub trait LinkCheckStore: Send + Sync {
     /// Every stored link check, by URL.
     async fn link_checks(&self) -> Result<HashMap<String, LinkCheck>, StoreError>;
     async fn record_link_checks(&self, checks: &[LinkCheck]) -> Result<(), StoreError>;
+}
 
+/// Daily snapshots of the figures, and the population figures the operator uploaded.
+#[async_trait]
+pub trait SnapshotStore: Send + Sync {
     /// Inserts or replaces snapshots.
     async fn write_snapshots(&self, snapshots: &[Snapshot]) -> Result<(), StoreError>;
     /// Snapshots of a scope (and key, if given) with `from <= day <= to`, ordered by key and day.
@@ -161,7 +170,11 @@ pub trait QualityStore: Send + Sync + 'static {
     /// Replaces the operator's population figures.
     async fn replace_population(&self, figures: &[(String, i64)], now: i64) -> Result<(), StoreError>;
     async fn population(&self) -> Result<HashMap<String, i64>, StoreError>;
+}
 
+/// Sessions of the operator's web pages, stored by the hash of the session id.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     /// Stores an operator session by the hash of its id.
     async fn create_session(
         &self,
@@ -174,23 +187,4 @@ pub trait QualityStore: Send + Sync + 'static {
     async fn session_token(&self, session_hash: &str, now: i64) -> Result<Option<TokenInfo>, StoreError>;
     /// Ends a session; also removes every expired one.
     async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), StoreError>;
-}
-
-/// Folds rows of an offers-join-locations query (one row per location) into one input per
-/// offer, keeping their order.
-pub(crate) fn group_inputs(
-    rows: impl IntoIterator<Item = (QualityInput, Option<Placement>)>,
-) -> Vec<QualityInput> {
-    let mut out: Vec<QualityInput> = Vec::new();
-    for (row, placement) in rows {
-        match out.last_mut() {
-            Some(last) if last.modified == row.modified => last.placements.extend(placement),
-            _ => {
-                let mut row = row;
-                row.placements.extend(placement);
-                out.push(row);
-            }
-        }
-    }
-    out
 }

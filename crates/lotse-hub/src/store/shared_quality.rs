@@ -1,25 +1,29 @@
-//! [`QualityStore`] on SQLite: writes through the one write connection, reads from the pool.
+//! The queries of the operator's view ([`crate::store::quality`]), written once for SQLite and
+//! PostgreSQL. Like `shared.rs`, this file is compiled as a module of each dialect module and
+//! names its database only through what that module defines (`Db`, `Store`, `reader`, `begin`
+//! and `values`, the placeholders of a multi-row `VALUES`).
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::{SqliteStore, placement_from_row, token_from_row};
+use super::Store;
+use super::shared::{DbRow, joined_placement, token_from_row};
 use crate::store::quality::{
-    LinkCheck, QualityAggregate, QualityInput, QualityRow, QualityStore, Snapshot, SnapshotScope,
-    group_inputs,
+    LinkCheck, LinkCheckStore, QualityAggregate, QualityInput, QualityRow, QualityStore, SessionStore,
+    Snapshot, SnapshotScope, SnapshotStore,
 };
-use crate::store::{StoreError, TokenInfo};
+use crate::store::{StoreError, TokenInfo, group_by_offer};
 
-/// Rows per multi-row INSERT: 12 parameters each stay below SQLite's 32,766.
+/// Rows per multi-row INSERT: 12 parameters each stay below SQLite's 32,766 and PostgreSQL's
+/// 65,535.
 const CHUNK: usize = 1000;
 
 const QUALITY_COLUMNS: &str = "node_id, id, score, findings, warnings, expired, unverified, offer_type, \
      life_phases, ags, urls, computed_at";
 
-fn quality_from_row(row: &SqliteRow) -> Result<QualityRow, StoreError> {
+fn quality_from_row(row: &DbRow) -> Result<QualityRow, StoreError> {
     Ok(QualityRow {
         node_id: row.try_get("node_id")?,
         id: row.try_get("id")?,
@@ -36,7 +40,7 @@ fn quality_from_row(row: &SqliteRow) -> Result<QualityRow, StoreError> {
     })
 }
 
-fn snapshot_from_row(row: &SqliteRow, scope: SnapshotScope) -> Result<Snapshot, StoreError> {
+fn snapshot_from_row(row: &DbRow, scope: SnapshotScope) -> Result<Snapshot, StoreError> {
     Ok(Snapshot {
         scope,
         key: row.try_get("key")?,
@@ -51,33 +55,24 @@ fn snapshot_from_row(row: &SqliteRow, scope: SnapshotScope) -> Result<Snapshot, 
     })
 }
 
-fn rows_sql(table_columns: &str, n: usize, per_row: usize) -> String {
-    let row = format!("({})", vec!["?"; per_row].join(","));
-    format!("{table_columns} VALUES {}", vec![row; n].join(","))
-}
-
 #[async_trait]
-impl QualityStore for SqliteStore {
+impl QualityStore for Store {
+    #[tracing::instrument(level = "debug", skip_all, fields(after = after, limit = limit), err(level = "debug"))]
     async fn quality_inputs(&self, after: i64, limit: u32) -> Result<Vec<QualityInput>, StoreError> {
         let rows = sqlx::query(
             "SELECT o.node_id, o.id, o.modified, o.data, o.findings, o.last_changed, l.idx, l.lat, l.lon, \
              l.precision, l.declared_ags, l.found_ags, l.mismatch, l.distance_m \
-             FROM (SELECT node_id, id, modified, data, findings, last_changed FROM offers WHERE modified > ? \
-                   ORDER BY modified LIMIT ?) o \
+             FROM (SELECT node_id, id, modified, data, findings, last_changed FROM offers WHERE modified > $1 \
+                   ORDER BY modified LIMIT $2) o \
              LEFT JOIN offer_locations l ON l.node_id = o.node_id AND l.offer_id = o.id AND o.data IS NOT NULL \
              ORDER BY o.modified, l.idx",
         )
         .bind(after)
         .bind(i64::from(limit))
-        .fetch_all(&self.read)
+        .fetch_all(super::reader(self))
         .await?;
-        let mut grouped = Vec::with_capacity(rows.len());
+        let mut joined = Vec::with_capacity(rows.len());
         for row in &rows {
-            let idx: Option<i64> = row.try_get("idx")?;
-            let placement = match idx {
-                Some(_) => Some(placement_from_row(row)?),
-                None => None,
-            };
             let input = QualityInput {
                 node_id: row.try_get("node_id")?,
                 id: row.try_get("id")?,
@@ -87,31 +82,39 @@ impl QualityStore for SqliteStore {
                 last_changed: row.try_get("last_changed")?,
                 placements: Vec::new(),
             };
-            grouped.push((input, placement));
+            joined.push((input, joined_placement(row)?));
         }
-        Ok(group_inputs(grouped))
+        Ok(group_by_offer(joined, |r| r.modified, |r| &mut r.placements))
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn quality_position(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT last_change FROM quality_state WHERE id = 1")
-            .fetch_one(&self.read)
+            .fetch_one(super::reader(self))
             .await?)
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(rows = rows.len(), removed = removed.len(), position = position),
+        err(level = "debug")
+    )]
     async fn write_quality(
         &self,
         rows: &[QualityRow],
         removed: &[(String, String)],
         position: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
-                "{} ON CONFLICT (node_id, id) DO UPDATE SET score = excluded.score, findings = excluded.findings, \
+                "INSERT INTO offer_quality ({QUALITY_COLUMNS}) VALUES {} \
+                 ON CONFLICT (node_id, id) DO UPDATE SET score = excluded.score, findings = excluded.findings, \
                  warnings = excluded.warnings, expired = excluded.expired, unverified = excluded.unverified, \
                  offer_type = excluded.offer_type, life_phases = excluded.life_phases, ags = excluded.ags, \
                  urls = excluded.urls, computed_at = excluded.computed_at",
-                rows_sql(&format!("INSERT INTO offer_quality ({QUALITY_COLUMNS})"), chunk.len(), 12)
+                super::values(chunk.len(), 12)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -132,14 +135,14 @@ impl QualityStore for SqliteStore {
             q.execute(&mut *tx).await?;
         }
         for (node_id, id) in removed {
-            sqlx::query("DELETE FROM offer_quality WHERE node_id = ? AND id = ?")
+            sqlx::query("DELETE FROM offer_quality WHERE node_id = $1 AND id = $2")
                 .bind(node_id)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(p) = position {
-            sqlx::query("UPDATE quality_state SET last_change = ? WHERE id = 1")
+            sqlx::query("UPDATE quality_state SET last_change = $1 WHERE id = 1")
                 .bind(p)
                 .execute(&mut *tx)
                 .await?;
@@ -148,11 +151,12 @@ impl QualityStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn prune_quality(&self) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         let n = sqlx::query(
             "DELETE FROM offer_quality WHERE NOT EXISTS (SELECT 1 FROM offers o \
-             WHERE o.node_id = offer_quality.node_id AND o.id = offer_quality.id AND o.deleted = 0)",
+             WHERE o.node_id = offer_quality.node_id AND o.id = offer_quality.id AND NOT o.deleted)",
         )
         .execute(&mut *tx)
         .await?
@@ -161,17 +165,19 @@ impl QualityStore for SqliteStore {
         Ok(n)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(node = %node_id, offer = %id), err(level = "debug"))]
     async fn get_quality(&self, node_id: &str, id: &str) -> Result<Option<QualityRow>, StoreError> {
-        sqlx::query(&format!("SELECT {QUALITY_COLUMNS} FROM offer_quality WHERE node_id = ? AND id = ?"))
+        sqlx::query(&format!("SELECT {QUALITY_COLUMNS} FROM offer_quality WHERE node_id = $1 AND id = $2"))
             .bind(node_id)
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(super::reader(self))
             .await?
             .as_ref()
             .map(quality_from_row)
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(node = node_id, limit = limit), err(level = "debug"))]
     async fn list_quality(
         &self,
         node_id: Option<&str>,
@@ -180,26 +186,29 @@ impl QualityStore for SqliteStore {
     ) -> Result<Vec<QualityRow>, StoreError> {
         let (after_node, after_id) = after.unwrap_or(("", ""));
         sqlx::query(&format!(
-            "SELECT {QUALITY_COLUMNS} FROM offer_quality WHERE (?1 IS NULL OR node_id = ?1) \
-             AND (node_id > ?2 OR (node_id = ?2 AND id > ?3)) ORDER BY node_id, id LIMIT ?4"
+            "SELECT {QUALITY_COLUMNS} FROM offer_quality WHERE (CAST($1 AS TEXT) IS NULL OR node_id = $1) \
+             AND (node_id > $2 OR (node_id = $2 AND id > $3)) ORDER BY node_id, id LIMIT $4"
         ))
         .bind(node_id)
         .bind(after_node)
         .bind(after_id)
         .bind(i64::from(limit))
-        .fetch_all(&self.read)
+        .fetch_all(super::reader(self))
         .await?
         .iter()
         .map(quality_from_row)
         .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn quality_by_node(&self) -> Result<HashMap<String, QualityAggregate>, StoreError> {
+        // The casts give both databases the same result types: PostgreSQL's AVG and SUM of a
+        // BIGINT are NUMERIC.
         let rows: Vec<(String, i64, Option<f64>, i64, i64, i64)> = sqlx::query_as(
-            "SELECT node_id, COUNT(*), AVG(score), SUM(warnings > 0), SUM(expired), SUM(unverified) \
-             FROM offer_quality GROUP BY node_id",
+            "SELECT node_id, COUNT(*), CAST(AVG(score) AS DOUBLE PRECISION), COUNT(*) FILTER (WHERE warnings > 0), \
+             CAST(SUM(expired) AS BIGINT), CAST(SUM(unverified) AS BIGINT) FROM offer_quality GROUP BY node_id",
         )
-        .fetch_all(&self.read)
+        .fetch_all(super::reader(self))
         .await?;
         let mut out: HashMap<String, QualityAggregate> = rows
             .into_iter()
@@ -219,7 +228,7 @@ impl QualityStore for SqliteStore {
             .collect();
         let quarantined: Vec<(String, i64)> =
             sqlx::query_as("SELECT node_id, COUNT(*) FROM quarantine GROUP BY node_id")
-                .fetch_all(&self.read)
+                .fetch_all(super::reader(self))
                 .await?;
         for (node, n) in quarantined {
             out.entry(node).or_default().quarantined = n;
@@ -227,11 +236,14 @@ impl QualityStore for SqliteStore {
         Ok(out)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn score_bands(&self) -> Result<[i64; 10], StoreError> {
+        // Scores lie in 0..=100, so 100 joins the band of the nineties; a CASE because the
+        // smaller of two values is LEAST on PostgreSQL and MIN on SQLite.
         let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT MIN(score / 10, 9), COUNT(*) FROM offer_quality GROUP BY MIN(score / 10, 9)",
+            "SELECT CASE WHEN score < 90 THEN score / 10 ELSE 9 END, COUNT(*) FROM offer_quality GROUP BY 1",
         )
-        .fetch_all(&self.read)
+        .fetch_all(super::reader(self))
         .await?;
         let mut bands = [0; 10];
         for (band, n) in rows {
@@ -241,11 +253,15 @@ impl QualityStore for SqliteStore {
         }
         Ok(bands)
     }
+}
 
+#[async_trait]
+impl LinkCheckStore for Store {
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn link_checks(&self) -> Result<HashMap<String, LinkCheck>, StoreError> {
         let rows: Vec<(String, String, i64, i64, Option<i64>, Option<String>)> =
             sqlx::query_as("SELECT url, day, checked_at, ok, status, error FROM link_checks")
-                .fetch_all(&self.read)
+                .fetch_all(super::reader(self))
                 .await?;
         Ok(rows
             .into_iter()
@@ -255,13 +271,15 @@ impl QualityStore for SqliteStore {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(checks = checks.len()), err(level = "debug"))]
     async fn record_link_checks(&self, checks: &[LinkCheck]) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         for chunk in checks.chunks(CHUNK) {
             let sql = format!(
-                "{} ON CONFLICT (url) DO UPDATE SET day = excluded.day, checked_at = excluded.checked_at, \
+                "INSERT INTO link_checks (url, day, checked_at, ok, status, error) VALUES {} \
+                 ON CONFLICT (url) DO UPDATE SET day = excluded.day, checked_at = excluded.checked_at, \
                  ok = excluded.ok, status = excluded.status, error = excluded.error",
-                rows_sql("INSERT INTO link_checks (url, day, checked_at, ok, status, error)", chunk.len(), 6)
+                super::values(chunk.len(), 6)
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -278,20 +296,21 @@ impl QualityStore for SqliteStore {
         tx.commit().await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl SnapshotStore for Store {
+    #[tracing::instrument(level = "debug", skip_all, fields(snapshots = snapshots.len()), err(level = "debug"))]
     async fn write_snapshots(&self, snapshots: &[Snapshot]) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         for chunk in snapshots.chunks(CHUNK) {
             let sql = format!(
-                "{} ON CONFLICT (scope, key, day) DO UPDATE SET offers = excluded.offers, \
+                "INSERT INTO quality_snapshots (scope, key, day, offers, mean_score, warnings, expired, \
+                 unverified, by_type, by_phase) VALUES {} \
+                 ON CONFLICT (scope, key, day) DO UPDATE SET offers = excluded.offers, \
                  mean_score = excluded.mean_score, warnings = excluded.warnings, expired = excluded.expired, \
                  unverified = excluded.unverified, by_type = excluded.by_type, by_phase = excluded.by_phase",
-                rows_sql(
-                    "INSERT INTO quality_snapshots (scope, key, day, offers, mean_score, warnings, expired, \
-                     unverified, by_type, by_phase)",
-                    chunk.len(),
-                    10
-                )
+                super::values(chunk.len(), 10)
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
@@ -313,6 +332,7 @@ impl QualityStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(scope = scope.as_str(), key = key), err(level = "debug"))]
     async fn snapshots(
         &self,
         scope: SnapshotScope,
@@ -322,32 +342,37 @@ impl QualityStore for SqliteStore {
     ) -> Result<Vec<Snapshot>, StoreError> {
         sqlx::query(
             "SELECT key, day, offers, mean_score, warnings, expired, unverified, by_type, by_phase \
-             FROM quality_snapshots WHERE scope = ?1 AND (?2 IS NULL OR key = ?2) AND day >= ?3 AND day <= ?4 \
-             ORDER BY key, day",
+             FROM quality_snapshots WHERE scope = $1 AND (CAST($2 AS TEXT) IS NULL OR key = $2) \
+             AND day >= $3 AND day <= $4 ORDER BY key, day",
         )
         .bind(scope.as_str())
         .bind(key)
         .bind(from)
         .bind(to)
-        .fetch_all(&self.read)
+        .fetch_all(super::reader(self))
         .await?
         .iter()
         .map(|r| snapshot_from_row(r, scope))
         .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(scope = scope.as_str()), err(level = "debug"))]
     async fn latest_snapshot_day(&self, scope: SnapshotScope) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT MAX(day) FROM quality_snapshots WHERE scope = ?")
+        Ok(sqlx::query_scalar("SELECT MAX(day) FROM quality_snapshots WHERE scope = $1")
             .bind(scope.as_str())
-            .fetch_one(&self.read)
+            .fetch_one(super::reader(self))
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(figures = figures.len()), err(level = "debug"))]
     async fn replace_population(&self, figures: &[(String, i64)], now: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         sqlx::query("DELETE FROM population").execute(&mut *tx).await?;
         for chunk in figures.chunks(CHUNK) {
-            let sql = rows_sql("INSERT INTO population (ags, population, updated_at)", chunk.len(), 3);
+            let sql = format!(
+                "INSERT INTO population (ags, population, updated_at) VALUES {}",
+                super::values(chunk.len(), 3)
+            );
             let mut q = sqlx::query(&sql);
             for (ags, n) in chunk {
                 q = q.bind(ags).bind(n).bind(now);
@@ -358,12 +383,17 @@ impl QualityStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn population(&self) -> Result<HashMap<String, i64>, StoreError> {
         let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT ags, population FROM population").fetch_all(&self.read).await?;
+            sqlx::query_as("SELECT ags, population FROM population").fetch_all(super::reader(self)).await?;
         Ok(rows.into_iter().collect())
     }
+}
 
+#[async_trait]
+impl SessionStore for Store {
+    #[tracing::instrument(level = "debug", skip_all, fields(token = token_id), err(level = "debug"))]
     async fn create_session(
         &self,
         session_hash: &str,
@@ -371,9 +401,10 @@ impl QualityStore for SqliteStore {
         now: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = super::begin(self).await?;
         sqlx::query(
-            "INSERT INTO operator_sessions (session_hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO operator_sessions (session_hash, token_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(session_hash)
         .bind(token_id)
@@ -385,24 +416,26 @@ impl QualityStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn session_token(&self, session_hash: &str, now: i64) -> Result<Option<TokenInfo>, StoreError> {
         sqlx::query(
             "SELECT t.id, t.name, t.role, t.created_at, t.revoked_at FROM operator_sessions s \
              JOIN tokens t ON t.id = s.token_id \
-             WHERE s.session_hash = ? AND s.expires_at > ? AND t.revoked_at IS NULL",
+             WHERE s.session_hash = $1 AND s.expires_at > $2 AND t.revoked_at IS NULL",
         )
         .bind(session_hash)
         .bind(now)
-        .fetch_optional(&self.read)
+        .fetch_optional(super::reader(self))
         .await?
         .as_ref()
         .map(token_from_row)
         .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM operator_sessions WHERE session_hash = ? OR expires_at <= ?")
+        let mut tx = super::begin(self).await?;
+        sqlx::query("DELETE FROM operator_sessions WHERE session_hash = $1 OR expires_at <= $2")
             .bind(session_hash)
             .bind(now)
             .execute(&mut *tx)
