@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, map, nodes, offers, search, standard};
-use crate::{feed, quarantine};
+use super::{admin, feed, map, nodes, offers, search, standard};
+use crate::quarantine;
 
 struct BearerAuth;
 
