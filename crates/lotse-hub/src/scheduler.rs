@@ -1,5 +1,7 @@
 //! Cron-driven jobs. Each job is an async function that tests call directly (its `run_once`);
-//! this module only decides when.
+//! this module only decides when, and opens a `job` span around each scheduled run (at level
+//! `debug`, the quality follower's frequent runs at `trace`, so that logs at `info` stay as
+//! they are).
 
 use std::future::Future;
 use std::str::FromStr;
@@ -124,6 +126,7 @@ impl Job {
 }
 
 /// One scheduled run of `job`; failures are logged, and the next run comes at its time.
+#[tracing::instrument(level = "debug", name = "job", skip_all, fields(job = job.name()))]
 async fn run(hub: &Hub, job: Job) {
     let today = lotse_standard::date::Date::today_utc();
     let result = match job {
@@ -160,6 +163,7 @@ async fn run(hub: &Hub, job: Job) {
 }
 
 /// One run of the quality follower.
+#[tracing::instrument(level = "trace", name = "job", skip_all, fields(job = "quality"))]
 async fn score_changes(hub: &Hub) {
     if let Err(e) = ops::score::score_changes_once(hub).await {
         tracing::error!(error = %e, "scoring changed offers failed");

@@ -63,6 +63,11 @@ impl SearchService {
     }
 
     /// Applies every change the store has after the index's checkpoint; returns how many.
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(checkpoint = self.index.checkpoint(), applied = tracing::field::Empty)
+    )]
     pub async fn catch_up(self: &Arc<Self>, store: &dyn HubStore) -> Result<u64, HubError> {
         let _guard = self.follow_lock.lock().await;
         let last = store.last_change().await?;
@@ -98,6 +103,7 @@ impl SearchService {
         if staged > 0 {
             self.blocking(move |index| index.commit(position)).await?;
         }
+        tracing::Span::current().record("applied", applied);
         Ok(applied)
     }
 

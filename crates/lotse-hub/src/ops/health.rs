@@ -333,6 +333,7 @@ pub async fn all(store: &dyn HubStore, rules: &HealthRules) -> Result<Vec<NodeHe
 
 /// The health job once: judges every node by the configured rules and updates the node
 /// metrics.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn run_once(hub: &Hub) -> Result<Vec<NodeHealth>, HubError> {
     let started = std::time::Instant::now();
     let result = all(hub.store().as_ref(), &HealthRules::from_config(hub.config())).await;

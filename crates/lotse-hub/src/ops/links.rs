@@ -265,6 +265,7 @@ pub async fn run_once(hub: &Hub, today: Date) -> Result<LinkReport, HubError> {
 }
 
 /// The link check once with a given checker (tests pass one with exemptions).
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn run_with(hub: &Hub, checker: &LinkChecker, today: Date) -> Result<LinkReport, HubError> {
     let started = Instant::now();
     let day = today.to_string();

@@ -14,7 +14,8 @@
 //! [`crate::auth`], like every other handler.
 //!
 //! Every job has a `run_once` that tests call directly; [`crate::scheduler`] decides when the
-//! jobs run. Scores are derived data: the offers in the store are the truth, and a full
+//! jobs run. Each job's entry point opens a tracing span (level `debug`; the quality follower,
+//! which runs every second, at `trace`), so that its store calls can be followed. Scores are derived data: the offers in the store are the truth, and a full
 //! rescore ([`score::rescore_all`]) rebuilds every score from them.
 
 pub mod api;

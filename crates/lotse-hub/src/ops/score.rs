@@ -168,6 +168,7 @@ async fn run(
 }
 
 /// Scores the offers changed since the last run.
+#[tracing::instrument(level = "trace", skip_all)]
 pub async fn score_changes_once(hub: &Hub) -> Result<ScoreReport, HubError> {
     let store = hub.store().as_ref();
     let from = store.quality_position().await?;
@@ -175,6 +176,7 @@ pub async fn score_changes_once(hub: &Hub) -> Result<ScoreReport, HubError> {
 }
 
 /// Scores every offer again as of `today`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn rescore_all(hub: &Hub, today: Date) -> Result<ScoreReport, HubError> {
     let started = Instant::now();
     let report = run(hub.store().as_ref(), hub.metrics(), 0, false, today).await;

@@ -98,6 +98,7 @@ pub struct SnapshotReport {
 }
 
 /// Takes (or replaces) the snapshots of `day`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %day))]
 pub async fn run_once(hub: &Hub, day: Date) -> Result<SnapshotReport, HubError> {
     let started = Instant::now();
     let store = hub.store().as_ref();

@@ -24,6 +24,7 @@ pub struct SweepReport {
 }
 
 /// The sweep once, as of `today`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn run_once(hub: &Hub, today: Date) -> Result<SweepReport, HubError> {
     let started = Instant::now();
     let result = score::rescore_all(hub, today).await;
