@@ -52,11 +52,11 @@
 //! 4. **HTTP foundation**: `state` (the handlers' shared state), `auth` (authentication as
 //!    extractors: operator and node tokens with the rate limit, the operator pages' session)
 //!    and `http_error` (the one place where errors become problem responses).
-//! 5. **Handlers**: `api` (the JSON API, the feed over HTTP, the OpenAPI document), the HTTP
-//!    half of [`ops`] ([`ops::api`] and the operator pages) and `web` (the public pages). They
-//!    use layers 1–4 and never each other: `ops` and `web` do not import `api`.
-//! 6. **Top**: `server` (the router of everything, [`Hub::start`], [`Hub::serve`], [`run`]) and
-//!    [`scheduler`] (when the jobs run).
+//! 5. **Handlers**: `api` (the JSON API and the feed over HTTP), the HTTP half of [`ops`]
+//!    ([`ops::api`] and the operator pages) and `web` (the public pages). They use layers 1–4
+//!    and never each other; in particular `ops` and `web` do not import `api`.
+//! 6. **Top**: `server` (the router of everything, the OpenAPI document, [`Hub::start`],
+//!    [`Hub::serve`], [`run`]) and [`scheduler`] (when the jobs run).
 
 #![forbid(unsafe_code)]
 
@@ -93,7 +93,7 @@ pub use store::{NewNode, NodeInfo, NodeState, NodeUpdate, Role};
 
 /// The OpenAPI document of the hub's API.
 pub fn openapi_json() -> String {
-    api::openapi::document_json()
+    server::openapi_json()
 }
 
 /// Unix seconds as an RFC 3339 UTC timestamp, for listings.

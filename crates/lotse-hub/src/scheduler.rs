@@ -129,36 +129,36 @@ impl Job {
 #[tracing::instrument(level = "debug", name = "job", skip_all, fields(job = job.name()))]
 async fn run(hub: &Hub, job: Job) {
     let today = lotse_standard::date::Date::today_utc();
-    let result = match job {
-        Job::Harvest => {
-            match hub.run_once().await {
-                Ok(results) => {
-                    let failed = results.iter().filter(|r| r.is_err()).count();
-                    tracing::info!(nodes = results.len(), failed, "scheduled harvest finished");
-                }
-                Err(e) => tracing::error!(error = %e, "scheduled harvest could not start"),
+    match job {
+        Job::Harvest => match hub.run_once().await {
+            Ok(results) => {
+                let failed = results.iter().filter(|r| r.is_err()).count();
+                tracing::info!(nodes = results.len(), failed, "scheduled harvest finished");
             }
-            return;
-        }
-        Job::Purge => {
-            match hub.purge_once().await {
-                Ok(n) => tracing::info!(removed = n, "tombstones purged"),
-                Err(e) => tracing::error!(error = %e, "tombstone purge failed"),
+            Err(e) => tracing::error!(error = %e, "scheduled harvest could not start"),
+        },
+        Job::Purge => match hub.purge_once().await {
+            Ok(n) => tracing::info!(removed = n, "tombstones purged"),
+            Err(e) => tracing::error!(error = %e, "tombstone purge failed"),
+        },
+        Job::Health | Job::Sweep | Job::LinkCheck => {
+            let result = match job {
+                Job::Health => ops::health::run_once(hub).await.map(|_| ()),
+                // The day's snapshots read the scores the sweep has just written.
+                Job::Sweep => match ops::sweep::run_once(hub, today).await {
+                    Ok(_) => ops::snapshot::run_once(hub, today).await.map(|_| ()),
+                    Err(e) => Err(e),
+                },
+                // Link results change scores without a change of the offer.
+                _ => match ops::links::run_once(hub, today).await {
+                    Ok(_) => ops::score::rescore_all(hub, today).await.map(|_| ()),
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = result {
+                tracing::error!(job = job.name(), error = %e, "operator job failed");
             }
-            return;
         }
-        Job::Health => ops::health::run_once(hub).await.map(|_| ()),
-        Job::Sweep => match ops::sweep::run_once(hub, today).await {
-            Ok(_) => ops::snapshot::run_once(hub, today).await.map(|_| ()),
-            Err(e) => Err(e),
-        },
-        Job::LinkCheck => match ops::links::run_once(hub, today).await {
-            Ok(_) => ops::score::rescore_all(hub, today).await.map(|_| ()),
-            Err(e) => Err(e),
-        },
-    };
-    if let Err(e) = result {
-        tracing::error!(job = job.name(), error = %e, "operator job failed");
     }
 }
 

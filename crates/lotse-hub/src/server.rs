@@ -3,10 +3,10 @@
 //!
 //! | paths | from |
 //! |---|---|
-//! | `/api/v1/nodes/…`, `/api/v1/admin/nodes…`, `/api/v1/admin/quarantine`, `/api/v1/standard`, `/api/v1/search` and the map and export API, `/api/v1/offers/…`, `/feed/offers`, `/api/openapi.json` | [`crate::api`] |
+//! | `/api/v1/nodes/…`, `/api/v1/admin/nodes…`, `/api/v1/admin/quarantine`, `/api/v1/standard`, `/api/v1/search` and the map and export API, `/api/v1/offers/…`, `/feed/offers` | [`crate::api`] |
 //! | `/api/v1/admin/quality/…`, `/betrieb…` | [`crate::ops`] |
 //! | `/`, `/karte`, `/angebote/…`, `/static/…` | `crate::web` |
-//! | `/metrics`, `/healthz`, `/readyz` | here |
+//! | `/api/openapi.json` (the paths of `api` and `ops::api`), `/metrics`, `/healthz`, `/readyz` | here |
 //!
 //! Every request passes the same layers: request metrics, the body limit and the trace span.
 
@@ -15,12 +15,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::routing::get;
+use axum::{Json, Router};
 use lotse_http::Problem;
 use lotse_http::health::Readiness;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use utoipa::OpenApi;
 
 use crate::config::HubConfig;
 use crate::error::HubError;
@@ -37,6 +38,7 @@ pub(crate) fn router(hub: Hub, base_url: &str) -> Router {
     let app = Router::new()
         .merge(api::router())
         .merge(ops::router(hub.config().public_url.clone()))
+        .route("/api/openapi.json", get(serve_openapi))
         .with_state(state.clone())
         .route("/metrics", get(lotse_http::metrics::metrics_handler).with_state(metrics.registry.clone()))
         .merge(lotse_http::health::router(Arc::new(StoreReadiness(hub))))
@@ -46,6 +48,25 @@ pub(crate) fn router(hub: Hub, base_url: &str) -> Router {
         .layer(body_limit.layer())
         .layer(lotse_http::telemetry::trace_layer())
         .fallback(not_found)
+}
+
+/// The OpenAPI document of the whole API: the paths of [`api`] and of the operator's quality
+/// API ([`ops::api`]).
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api::openapi::ApiDoc::openapi();
+    doc.merge(ops::api::QualityDoc::openapi());
+    doc
+}
+
+/// The document as pretty-printed JSON with a final newline, as committed.
+pub(crate) fn openapi_json() -> String {
+    let mut s = openapi().to_pretty_json().unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+async fn serve_openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
 }
 
 async fn not_found() -> Problem {

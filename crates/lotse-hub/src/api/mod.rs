@@ -1,5 +1,5 @@
-//! The hub's HTTP API: the handlers of the JSON endpoints, the hub's feed and the OpenAPI
-//! document. The state they share is [`crate::state`], who may call them is decided by the
+//! The hub's HTTP API: the handlers of the JSON endpoints and the hub's feed, with their
+//! OpenAPI paths ([`openapi`]). The state they share is [`crate::state`], who may call them is decided by the
 //! extractors of [`crate::auth`], their errors are [`crate::http_error`]; [`crate::server`]
 //! merges this router with the others.
 //!
@@ -9,17 +9,16 @@
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
 //! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
-//! | `/api/openapi.json` | everyone |
 //!
-//! The operator's quality API (`/api/v1/admin/quality/…`) is [`crate::ops::api`]; its paths are
-//! part of the same OpenAPI document.
+//! The operator's quality API (`/api/v1/admin/quality/…`) is [`crate::ops::api`]; the OpenAPI
+//! document of both, at `/api/openapi.json`, is assembled by [`crate::server`].
 
 mod admin;
 mod feed;
 mod map;
 mod nodes;
 mod offers;
-pub mod openapi;
+pub(crate) mod openapi;
 mod search;
 mod standard;
 
@@ -51,5 +50,4 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/export.ndjson", get(map::export_ndjson))
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/feed/offers", get(feed::feed))
-        .route("/api/openapi.json", get(openapi::serve))
 }
