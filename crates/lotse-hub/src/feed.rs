@@ -1,5 +1,6 @@
-//! The hub's own RPDE 1.0 feed, `GET /feed/offers`: everything the hub holds, so that a hub can
-//! be a node of a larger hub (region → state → federal).
+//! The hub's own RPDE 1.0 feed: everything the hub holds, so that a hub can be a node of a
+//! larger hub (region → state → federal). This module builds its pages from the store; the
+//! HTTP handler (`GET /feed/offers`, with its query and cache headers) is in `crate::api`.
 //!
 //! Items are ordered by the hub's change numbers, which are unique (see the store's
 //! invariants); ids are `{node_id}/{id}`. With unique numbers the RPDE condition
@@ -8,31 +9,12 @@
 //! carries the standard version the origin node validated with, so that the next hub up can
 //! report it.
 
-use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use lotse_http::Problem;
-use lotse_http::problem::ProblemDetails;
-use lotse_http::query::Query;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use crate::api::{ApiResult, AppState};
-
-/// Query parameters of the feed.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FeedQuery {
-    /// The `modified` of the last item seen.
-    #[serde(rename = "afterTimestamp")]
-    #[param(rename = "afterTimestamp")]
-    pub after_timestamp: Option<String>,
-    /// The `id` of the last item seen.
-    #[serde(rename = "afterId")]
-    #[param(rename = "afterId")]
-    pub after_id: Option<String>,
-}
+use crate::metrics::HubMetrics;
+use crate::store::{HubStore, StoreError};
 
 /// One item of the feed: an offer (`updated`) or a tombstone (`deleted`, without `data`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,11 +45,24 @@ pub struct FeedPage {
     pub license: String,
 }
 
-/// RPDE's recommendation: pages with items may be cached long (new changes appear on later
-/// pages, never on this one's position), the last page only briefly.
-const CACHE_FULL: &str = "public, max-age=3600";
-const CACHE_LAST: &str = "public, max-age=8";
+impl FeedPage {
+    /// Whether this is the last page for now (no items).
+    pub fn is_last(&self) -> bool {
+        self.items.is_empty()
+    }
+}
 
+/// Why a page could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored offer is not JSON, which the store's own validation makes impossible.
+    #[error(transparent)]
+    Data(#[from] serde_json::Error),
+}
+
+/// The address of the page after `after` (`None`: the first page), under `base`.
 fn page_url(base: &str, after: Option<(i64, &str)>) -> String {
     match after {
         None => format!("{base}/feed/offers"),
@@ -80,46 +75,22 @@ fn page_url(base: &str, after: Option<(i64, &str)>) -> String {
     }
 }
 
-/// The hub's RPDE feed.
-#[utoipa::path(
-    get,
-    path = "/feed/offers",
-    tag = "feed",
-    params(FeedQuery),
-    responses(
-        (status = 200, description = "A page of the feed", body = FeedPage),
-        (status = 400, description = "Invalid parameters", body = ProblemDetails, content_type = "application/problem+json"),
-    )
-)]
-pub(crate) async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> ApiResult<Response> {
-    let after = match (&q.after_timestamp, &q.after_id) {
-        (None, None) => None,
-        (Some(ts), Some(id)) => {
-            let ts = ts.parse::<i64>().map_err(|_| {
-                Problem::bad_request(
-                    "afterTimestamp muss eine ganze Zahl sein.",
-                    "afterTimestamp must be an integer.",
-                )
-            })?;
-            Some((ts, id.as_str()))
-        }
-        _ => {
-            return Err(Problem::bad_request(
-                "afterTimestamp und afterId gehören zusammen.",
-                "afterTimestamp and afterId go together.",
-            )
-            .into());
-        }
-    };
-    let hub = &state.hub;
-    let rows = hub.store().feed_page(after.map_or(0, |a| a.0), hub.config().page_size).await?;
-    hub.metrics().feed_reads.inc(&[]);
+/// The page of at most `page_size` items after `after` (the `modified` and `id` of the last
+/// item seen, `None` for the first page), with links under `base`.
+pub async fn page(
+    store: &dyn HubStore,
+    metrics: &HubMetrics,
+    after: Option<(i64, &str)>,
+    page_size: u32,
+    base: &str,
+    license: &str,
+) -> Result<FeedPage, FeedError> {
+    let rows = store.feed_page(after.map_or(0, |a| a.0), page_size).await?;
+    metrics.feed_reads.inc(&[]);
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let data = match row.data {
-            Some(d) => {
-                Some(RawValue::from_string(d).map_err(|e| crate::api::ApiError(Problem::internal(&e)))?)
-            }
+            Some(d) => Some(RawValue::from_string(d)?),
             None => None,
         };
         items.push(FeedItem {
@@ -131,14 +102,11 @@ pub(crate) async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuer
             standard_version: row.standard_version,
         });
     }
-    let (next, cache) = match items.last() {
-        Some(last) => (page_url(&state.base_url, Some((last.modified, &last.id))), CACHE_FULL),
-        None => (page_url(&state.base_url, after), CACHE_LAST),
+    let next = match items.last() {
+        Some(last) => page_url(base, Some((last.modified, &last.id))),
+        None => page_url(base, after),
     };
-    let page = FeedPage { next, items, license: hub.config().license.clone() };
-    let mut response = axum::Json(page).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    Ok(response)
+    Ok(FeedPage { next, items, license: license.to_owned() })
 }
 
 #[cfg(test)]

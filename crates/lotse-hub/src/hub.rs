@@ -1,17 +1,13 @@
-//! [`Hub`]: the service as a value — store, harvester, metrics and the registry operations —
-//! and [`Hub::start`], which serves it on a socket with its scheduled jobs.
+//! [`Hub`]: the service as a value — configuration, store, harvester, search index, metrics
+//! and the registry operations. Serving it over HTTP with its scheduled jobs is
+//! [`crate::server`]'s part ([`Hub::start`], [`Hub::serve`], [`Hub::router`]); the hub itself
+//! knows nothing of HTTP.
 
-use std::future::Future;
-use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use lotse_http::Secret;
-use lotse_http::rate_limit::RateLimiter;
 use lotse_http::token::{generate_token, hash_token};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use crate::config::HubConfig;
 use crate::error::HubError;
@@ -19,25 +15,24 @@ use crate::geocode::Geocoder;
 use crate::harvest::client::{FeedClient, RetryPolicy};
 use crate::harvest::{HarvestError, HarvestResult, HarvestSettings, Harvester};
 use crate::metrics::HubMetrics;
+use crate::registry;
 use crate::search::SearchService;
 use crate::store::{self, HubStore, NewNode, NodeInfo, NodeUpdate, Role, StoreOptions, TokenInfo};
-use crate::{registry, scheduler};
 
-pub(crate) struct HubInner {
-    pub config: HubConfig,
-    pub store: Arc<dyn HubStore>,
-    pub harvester: Harvester,
-    pub metrics: HubMetrics,
-    pub rate_limiter: RateLimiter,
+struct HubInner {
+    config: HubConfig,
+    store: Arc<dyn HubStore>,
+    harvester: Harvester,
+    metrics: HubMetrics,
     /// Opened on first use (serving, reindexing): the admin commands run beside a serving hub
     /// and must not take the index writer's lock.
-    pub search: std::sync::OnceLock<Arc<SearchService>>,
+    search: std::sync::OnceLock<Arc<SearchService>>,
 }
 
 /// The hub. Cheap to clone; every clone is the same hub.
 #[derive(Clone)]
 pub struct Hub {
-    pub(crate) inner: Arc<HubInner>,
+    inner: Arc<HubInner>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -83,9 +78,8 @@ impl Hub {
             metrics.clone(),
             &HarvestSettings { concurrency: config.harvest_concurrency, enabled: config.scheduler },
         );
-        let rate_limiter = RateLimiter::new(config.rate_limit_per_minute);
         let search = std::sync::OnceLock::new();
-        Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, rate_limiter, search }) })
+        Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, search }) })
     }
 
     pub fn config(&self) -> &HubConfig {
@@ -223,133 +217,5 @@ impl Hub {
     pub async fn purge_once(&self) -> Result<u64, HubError> {
         let cutoff = crate::unix_now() - i64::from(self.inner.config.tombstone_retention_days) * 86_400;
         Ok(self.inner.store.purge_tombstones(cutoff).await?)
-    }
-
-    /// The HTTP router; `base_url` prefixes the `next` links of the hub's feed.
-    pub fn router(&self, base_url: &str) -> axum::Router {
-        crate::api::router(self.clone(), base_url.trim_end_matches('/').to_owned())
-    }
-
-    /// Serves on `listener` (with the scheduled jobs, unless disabled) until `shutdown`
-    /// resolves.
-    pub async fn serve(
-        self,
-        listener: TcpListener,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), HubError> {
-        let addr = listener.local_addr()?;
-        let base = self.inner.config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-        let search = self.search()?.clone();
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let mut jobs = self.spawn_jobs(stop_rx.clone());
-        // Every process that serves keeps its own index current, replicas included.
-        jobs.push(tokio::spawn(search.follow(
-            self.inner.store.clone(),
-            Duration::from_millis(self.inner.config.search_poll_ms),
-            stop_rx,
-        )));
-        tracing::info!(%addr, database = self.inner.config.database_kind(), scheduler = self.inner.config.scheduler, "hub listening");
-        let served = axum::serve(listener, self.router(&base)).with_graceful_shutdown(shutdown).await;
-        stop_tx.send_replace(true);
-        for job in jobs {
-            let _ = job.await;
-        }
-        Ok(served?)
-    }
-
-    fn spawn_jobs(&self, stop: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
-        if !self.inner.config.scheduler {
-            return Vec::new();
-        }
-        let mut jobs = scheduler::operator_jobs(self, &stop);
-        // Both expressions were checked by `HubConfig::validate`.
-        if let Ok(schedule) = cron::Schedule::from_str(&self.inner.config.harvest_schedule) {
-            let hub = self.clone();
-            jobs.push(tokio::spawn(scheduler::every("harvest", schedule, stop.clone(), move || {
-                let hub = hub.clone();
-                async move {
-                    match hub.run_once().await {
-                        Ok(results) => {
-                            let failed = results.iter().filter(|r| r.is_err()).count();
-                            tracing::info!(nodes = results.len(), failed, "scheduled harvest finished");
-                        }
-                        Err(e) => tracing::error!(error = %e, "scheduled harvest could not start"),
-                    }
-                }
-            })));
-        }
-        if let Ok(schedule) = cron::Schedule::from_str(&self.inner.config.purge_schedule) {
-            let hub = self.clone();
-            jobs.push(tokio::spawn(scheduler::every("purge", schedule, stop, move || {
-                let hub = hub.clone();
-                async move {
-                    match hub.purge_once().await {
-                        Ok(n) => tracing::info!(removed = n, "tombstones purged"),
-                        Err(e) => tracing::error!(error = %e, "tombstone purge failed"),
-                    }
-                }
-            })));
-        }
-        jobs
-    }
-
-    /// Opens a hub, binds `config.listen` (`127.0.0.1:0` picks a free port) and serves in the
-    /// background: the way tests and `lotse demo` run a hub in-process.
-    pub async fn start(config: HubConfig) -> Result<HubHandle, HubError> {
-        let hub = Hub::open(config).await?;
-        let listener = TcpListener::bind(&hub.inner.config.listen).await?;
-        let addr = listener.local_addr()?;
-        let (stop_tx, mut stop_rx) = watch::channel(false);
-        let serving = hub.clone();
-        let task = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stop_rx.wait_for(|stop| *stop).await;
-            };
-            if let Err(e) = serving.serve(listener, shutdown).await {
-                tracing::error!(error = %e, "hub stopped with an error");
-            }
-        });
-        Ok(HubHandle { addr, hub, stop: stop_tx, task })
-    }
-}
-
-/// Runs a hub in the foreground until Ctrl-C or SIGTERM: what `lotse hub` does.
-pub async fn run(config: HubConfig) -> Result<(), HubError> {
-    let hub = Hub::open(config).await?;
-    let listener = TcpListener::bind(&hub.inner.config.listen).await?;
-    hub.serve(listener, lotse_http::shutdown::shutdown_signal()).await
-}
-
-/// A hub serving in the background (see [`Hub::start`]).
-pub struct HubHandle {
-    addr: SocketAddr,
-    hub: Hub,
-    stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl HubHandle {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://{addr}`, or the configured public URL.
-    pub fn url(&self) -> String {
-        self.hub.inner.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
-    }
-
-    pub fn hub(&self) -> &Hub {
-        &self.hub
-    }
-
-    /// Harvests one node now and waits for the result.
-    pub async fn harvest_now(&self, node_id: &str) -> HarvestResult {
-        self.hub.harvest_now(node_id).await
-    }
-
-    /// Stops serving (letting requests in flight finish) and waits until stopped.
-    pub async fn shutdown(self) {
-        self.stop.send_replace(true);
-        let _ = self.task.await;
     }
 }

@@ -5,9 +5,10 @@
 //! standard, checks the node's jurisdiction ([`jurisdiction`]) and quarantines what fails
 //! ([`quarantine`]), places each location on the map ([`placement`], optionally with a
 //! [`geocode`]r), stores the result and republishes it as its own RPDE feed ([`feed`]) so that
-//! hubs can be stacked. [`Hub`] is the service as a value; [`Hub::start`] serves it on a socket
-//! with its scheduled jobs ([`scheduler`]), which is how tests and the demo run a hub
-//! in-process:
+//! hubs can be stacked. It keeps a search index ([`search`]) current from the store and judges
+//! the data's quality for the operator ([`ops`]). [`Hub`] is the service as a value;
+//! [`Hub::start`] serves it on a socket with its scheduled jobs ([`scheduler`]), which is how
+//! tests and the demo run a hub in-process:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), lotse_hub::HubError> {
@@ -34,16 +35,40 @@
 //! checkpoint in one transaction (nothing is lost or stored twice across crashes); the hub's
 //! change numbers are unique and become visible in commit order (a reader of the hub's feed
 //! skips nothing); and the hub never trusts a node's validation: every item is judged again.
+//!
+//! # Layers
+//!
+//! Each module uses only the modules of its own layer and of the layers below it; nothing
+//! below the HTTP layers knows of HTTP, and no two modules import each other.
+//!
+//! 1. **Foundation**: [`config`], [`error`], [`store`], [`metrics`], [`egress`],
+//!    [`placement`], [`jurisdiction`], [`version`], [`registry`], [`quarantine`], [`geocode`].
+//! 2. **Domain**: [`harvest`], [`search`] (the index follower and the search's query string),
+//!    [`feed`] (building the hub's feed pages) and the domain half of [`ops`] (checks, scores,
+//!    health, links, sweep, snapshots). They take what they need — the store, metrics, values
+//!    from the configuration; the jobs' entry points in `ops` take the [`Hub`].
+//! 3. **The hub** ([`Hub`], `hub`): the service as a value, built from the domain's parts and
+//!    the registry operations. It knows neither HTTP nor the schedule.
+//! 4. **HTTP foundation**: `state` (the handlers' shared state), `auth` (authentication as
+//!    extractors: operator and node tokens with the rate limit, the operator pages' session)
+//!    and `http_error` (the one place where errors become problem responses).
+//! 5. **Handlers**: `api` (the JSON API and the feed over HTTP), the HTTP half of [`ops`]
+//!    ([`ops::api`] and the operator pages) and `web` (the public pages). They use layers 1–4
+//!    and never each other; in particular `ops` and `web` do not import `api`.
+//! 6. **Top**: `server` (the router of everything, the OpenAPI document, [`Hub::start`],
+//!    [`Hub::serve`], [`run`]) and [`scheduler`] (when the jobs run).
 
 #![forbid(unsafe_code)]
 
 mod api;
+mod auth;
 pub mod config;
 pub mod egress;
 pub mod error;
 pub mod feed;
 pub mod geocode;
 pub mod harvest;
+mod http_error;
 mod hub;
 pub mod jurisdiction;
 pub mod metrics;
@@ -53,18 +78,22 @@ pub mod quarantine;
 pub mod registry;
 pub mod scheduler;
 pub mod search;
+mod server;
+mod state;
 pub mod store;
+pub mod version;
 mod web;
 
 pub use config::{GeocoderConfig, GeocoderKind, HubConfig};
 pub use error::HubError;
 pub use harvest::{HarvestError, HarvestReport, HarvestResult, HarvestStatus};
-pub use hub::{Hub, HubHandle, run};
+pub use hub::Hub;
+pub use server::{HubHandle, run};
 pub use store::{NewNode, NodeInfo, NodeState, NodeUpdate, Role};
 
 /// The OpenAPI document of the hub's API.
 pub fn openapi_json() -> String {
-    api::openapi::document_json()
+    server::openapi_json()
 }
 
 /// Unix seconds as an RFC 3339 UTC timestamp, for listings.

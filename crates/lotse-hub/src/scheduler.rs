@@ -1,10 +1,16 @@
 //! Cron-driven jobs. Each job is an async function that tests call directly (its `run_once`);
-//! this module only decides when.
+//! this module only decides when, and opens a `job` span around each scheduled run (at level
+//! `debug`, the quality follower's frequent runs at `trace`, so that logs at `info` stay as
+//! they are).
 
 use std::future::Future;
+use std::str::FromStr;
 use std::time::Duration;
 
 use tokio::sync::watch;
+
+use crate::hub::Hub;
+use crate::ops;
 
 /// Runs `job` at every time of `schedule` until `shutdown` turns true. A run that lasts past
 /// the next time skips it rather than queueing runs behind each other.
@@ -58,17 +64,15 @@ pub async fn poll<F, Fut>(
     }
 }
 
-/// The operator's jobs (see [`crate::ops`]): the quality follower, node health, the daily
-/// sweep with the day's snapshots, and the link checker (which rescores after it ran).
-pub(crate) fn operator_jobs(
-    hub: &crate::Hub,
-    stop: &watch::Receiver<bool>,
-) -> Vec<tokio::task::JoinHandle<()>> {
-    use std::str::FromStr;
-
-    use crate::ops;
-
+/// Spawns every scheduled job of a serving hub (none when the configuration turns the
+/// scheduler off): the harvest and the tombstone purge, and the operator's jobs (see
+/// [`crate::ops`]) — the quality follower, node health, the daily sweep with the day's
+/// snapshots, and the link checker (which rescores after it ran).
+pub(crate) fn spawn_jobs(hub: &Hub, stop: &watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
     let config = hub.config();
+    if !config.scheduler {
+        return Vec::new();
+    }
     let mut jobs = Vec::new();
     let h = hub.clone();
     jobs.push(tokio::spawn(poll(
@@ -77,49 +81,97 @@ pub(crate) fn operator_jobs(
         stop.clone(),
         move || {
             let hub = h.clone();
-            async move {
-                if let Err(e) = ops::score::score_changes_once(&hub).await {
-                    tracing::error!(error = %e, "scoring changed offers failed");
-                }
-            }
+            async move { score_changes(&hub).await }
         },
     )));
     // The expressions were checked by `HubConfig::validate`.
     let schedules = [
-        ("health", &config.health_schedule),
-        ("sweep", &config.sweep_schedule),
-        ("link_check", &config.link_check_schedule),
+        (Job::Health, &config.health_schedule),
+        (Job::Sweep, &config.sweep_schedule),
+        (Job::LinkCheck, &config.link_check_schedule),
+        (Job::Harvest, &config.harvest_schedule),
+        (Job::Purge, &config.purge_schedule),
     ];
-    for (name, expr) in schedules {
+    for (job, expr) in schedules {
         let Ok(schedule) = cron::Schedule::from_str(expr) else { continue };
         let h = hub.clone();
-        jobs.push(tokio::spawn(every(name, schedule, stop.clone(), move || {
+        jobs.push(tokio::spawn(every(job.name(), schedule, stop.clone(), move || {
             let hub = h.clone();
-            async move {
-                let today = lotse_standard::date::Date::today_utc();
-                let result = match name {
-                    "health" => ops::health::run_once(&hub).await.map(|_| ()),
-                    "sweep" => match ops::sweep::run_once(&hub, today).await {
-                        Ok(_) => ops::snapshot::run_once(&hub, today).await.map(|_| ()),
-                        Err(e) => Err(e),
-                    },
-                    _ => match ops::links::run_once(&hub, today).await {
-                        Ok(_) => ops::score::rescore_all(&hub, today).await.map(|_| ()),
-                        Err(e) => Err(e),
-                    },
-                };
-                if let Err(e) = result {
-                    tracing::error!(job = name, error = %e, "operator job failed");
-                }
-            }
+            async move { run(&hub, job).await }
         })));
     }
     jobs
 }
 
+/// The jobs that run on a cron schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    Harvest,
+    Purge,
+    Health,
+    Sweep,
+    LinkCheck,
+}
+
+impl Job {
+    fn name(self) -> &'static str {
+        match self {
+            Job::Harvest => "harvest",
+            Job::Purge => "purge",
+            Job::Health => "health",
+            Job::Sweep => "sweep",
+            Job::LinkCheck => "link_check",
+        }
+    }
+}
+
+/// One scheduled run of `job`; failures are logged, and the next run comes at its time.
+#[tracing::instrument(level = "debug", name = "job", skip_all, fields(job = job.name()))]
+async fn run(hub: &Hub, job: Job) {
+    let today = lotse_standard::date::Date::today_utc();
+    match job {
+        Job::Harvest => match hub.run_once().await {
+            Ok(results) => {
+                let failed = results.iter().filter(|r| r.is_err()).count();
+                tracing::info!(nodes = results.len(), failed, "scheduled harvest finished");
+            }
+            Err(e) => tracing::error!(error = %e, "scheduled harvest could not start"),
+        },
+        Job::Purge => match hub.purge_once().await {
+            Ok(n) => tracing::info!(removed = n, "tombstones purged"),
+            Err(e) => tracing::error!(error = %e, "tombstone purge failed"),
+        },
+        Job::Health | Job::Sweep | Job::LinkCheck => {
+            let result = match job {
+                Job::Health => ops::health::run_once(hub).await.map(|_| ()),
+                // The day's snapshots read the scores the sweep has just written.
+                Job::Sweep => match ops::sweep::run_once(hub, today).await {
+                    Ok(_) => ops::snapshot::run_once(hub, today).await.map(|_| ()),
+                    Err(e) => Err(e),
+                },
+                // Link results change scores without a change of the offer.
+                _ => match ops::links::run_once(hub, today).await {
+                    Ok(_) => ops::score::rescore_all(hub, today).await.map(|_| ()),
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = result {
+                tracing::error!(job = job.name(), error = %e, "operator job failed");
+            }
+        }
+    }
+}
+
+/// One run of the quality follower.
+#[tracing::instrument(level = "trace", name = "job", skip_all, fields(job = "quality"))]
+async fn score_changes(hub: &Hub) {
+    if let Err(e) = ops::score::score_changes_once(hub).await {
+        tracing::error!(error = %e, "scoring changed offers failed");
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 

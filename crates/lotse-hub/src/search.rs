@@ -7,11 +7,16 @@
 //! following them misses nothing; because every process follows the store itself, several
 //! replicas on one PostgreSQL each keep their own index, and the harvesting process need not
 //! tell anyone. A new or outdated index starts at 0 and is rebuilt the same way.
+//!
+//! [`parse_request`] reads the search's query string; the API and the web pages both search
+//! through it, so that a page and `/api/v1/search` never disagree.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use lotse_search::{Change, IndexedOffer, IndexedPoint, SearchIndex, WriterOptions};
+use lotse_search::{
+    Change, IndexedOffer, IndexedPoint, RequestError, SearchIndex, SearchRequest, WriterOptions,
+};
 use tokio::sync::watch;
 
 use crate::config::HubConfig;
@@ -58,6 +63,11 @@ impl SearchService {
     }
 
     /// Applies every change the store has after the index's checkpoint; returns how many.
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(checkpoint = self.index.checkpoint(), applied = tracing::field::Empty)
+    )]
     pub async fn catch_up(self: &Arc<Self>, store: &dyn HubStore) -> Result<u64, HubError> {
         let _guard = self.follow_lock.lock().await;
         let last = store.last_change().await?;
@@ -93,6 +103,7 @@ impl SearchService {
         if staged > 0 {
             self.blocking(move |index| index.commit(position)).await?;
         }
+        tracing::Span::current().record("applied", applied);
         Ok(applied)
     }
 
@@ -143,6 +154,14 @@ impl SearchService {
             }
         }
     }
+}
+
+/// Reads a search from a query string (`q=…&offer_type=…&near=…`); the error names the
+/// parameter that cannot be read.
+pub fn parse_request(query: Option<&str>) -> Result<SearchRequest, RequestError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// A store row as an index change. A row whose data cannot be read (which the store's own

@@ -2,16 +2,19 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
 use lotse_http::query::Query;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiResult, AppState};
+use crate::auth::Operator;
+use crate::http_error::HttpResult;
 use crate::quarantine::{self, QuarantinePage, QuarantineQuery};
+use crate::state::AppState;
 use crate::store::{Checkpoint, NewNode, NodeCounts, NodeInfo, NodeState, NodeUpdate};
+use crate::version::outdated;
 
 /// A registered node with its harvest state.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,23 +51,6 @@ pub struct NodeView {
     pub items_harvested: i64,
 }
 
-/// Whether `reported` is an older version than the hub's standard (by semver precedence of
-/// `major.minor.patch`); unreadable versions count as outdated, since the hub cannot tell.
-pub fn outdated(reported: Option<&str>) -> bool {
-    fn parse(v: &str) -> Option<(u64, u64, u64)> {
-        let core = v.split(['-', '+']).next()?;
-        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-        Some((parts.next()??, parts.next()??, parts.next()??))
-    }
-    match reported {
-        None => false,
-        Some(v) => match (parse(v), parse(lotse_standard::STANDARD_VERSION)) {
-            (Some(r), Some(h)) => r < h,
-            _ => true,
-        },
-    }
-}
-
 impl NodeView {
     fn new(n: NodeInfo, counts: NodeCounts, harvesting: bool) -> Self {
         NodeView {
@@ -92,7 +78,7 @@ impl NodeView {
     }
 }
 
-async fn view(state: &AppState, node: NodeInfo) -> ApiResult<NodeView> {
+async fn view(state: &AppState, node: NodeInfo) -> HttpResult<NodeView> {
     let counts = state.hub.store().node_counts().await?.remove(&node.id).unwrap_or_default();
     let harvesting = state.hub.harvester().is_running(&node.id);
     Ok(NodeView::new(node, counts, harvesting))
@@ -165,9 +151,8 @@ pub struct HarvestAccepted {
 )]
 pub(crate) async fn list_nodes(
     State(state): State<AppState>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Vec<NodeView>>> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<Vec<NodeView>>> {
     let nodes = state.hub.list_nodes().await?;
     let mut counts = state.hub.store().node_counts().await?;
     let harvester = state.hub.harvester();
@@ -199,10 +184,9 @@ pub(crate) async fn list_nodes(
 )]
 pub(crate) async fn add_node(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Operator,
     lotse_http::json::Json(req): lotse_http::json::Json<NewNodeRequest>,
-) -> ApiResult<(StatusCode, Json<NodeCreated>)> {
-    super::operator(&state, &headers).await?;
+) -> HttpResult<(StatusCode, Json<NodeCreated>)> {
     let (node, token) = state
         .hub
         .add_node(NewNode {
@@ -232,9 +216,8 @@ pub(crate) async fn add_node(
 pub(crate) async fn get_node(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<NodeView>> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<NodeView>> {
     let node = state.hub.get_node(&node_id).await?;
     Ok(Json(view(&state, node).await?))
 }
@@ -257,10 +240,9 @@ pub(crate) async fn get_node(
 pub(crate) async fn update_node(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
+    _: Operator,
     lotse_http::json::Json(patch): lotse_http::json::Json<NodePatch>,
-) -> ApiResult<Json<NodeView>> {
-    super::operator(&state, &headers).await?;
+) -> HttpResult<Json<NodeView>> {
     let update = NodeUpdate {
         name: patch.name,
         feed_url: patch.feed_url,
@@ -287,9 +269,8 @@ pub(crate) async fn update_node(
 pub(crate) async fn remove_node(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<NodeRemoved>> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<NodeRemoved>> {
     let removed_offers = state.hub.remove_node(&node_id).await?;
     Ok(Json(NodeRemoved { node_id, removed_offers }))
 }
@@ -311,9 +292,8 @@ pub(crate) async fn remove_node(
 pub(crate) async fn harvest(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<(StatusCode, Json<HarvestAccepted>)> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<(StatusCode, Json<HarvestAccepted>)> {
     let node = state.hub.get_node(&node_id).await?;
     let harvester = state.hub.harvester();
     if !harvester.enabled() {
@@ -343,9 +323,8 @@ pub(crate) async fn harvest(
 pub(crate) async fn rotate_token(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<NodeToken>> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<NodeToken>> {
     let token = state.hub.rotate_node_token(&node_id).await?;
     Ok(Json(NodeToken { node_id, token: token.expose().to_owned() }))
 }
@@ -365,27 +344,10 @@ pub(crate) async fn rotate_token(
 pub(crate) async fn quarantine(
     State(state): State<AppState>,
     Query(q): Query<QuarantineQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Json<QuarantinePage>> {
-    super::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<QuarantinePage>> {
     Ok(Json(
         quarantine::page(state.hub.store().as_ref(), q.node_id.as_deref(), q.after.as_deref(), q.limit)
             .await?,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::outdated;
-
-    #[test]
-    fn versions_compare_by_precedence() {
-        assert!(!outdated(None));
-        assert!(!outdated(Some(lotse_standard::STANDARD_VERSION)));
-        assert!(outdated(Some("0.9.0")));
-        assert!(outdated(Some("0.10.3")));
-        assert!(!outdated(Some("1.10.0")));
-        assert!(!outdated(Some("2.0.0-rc.1")));
-        assert!(outdated(Some("eins")));
-    }
 }

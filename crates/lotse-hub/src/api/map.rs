@@ -1,6 +1,6 @@
 //! The map and export API: clusters for a map window, municipality outlines with offer
 //! counts, suggestions while typing, and every result of a search as GeoJSON, CSV or NDJSON,
-//! streamed. All take the search's filters (see [`super::search`]).
+//! streamed. All take the search's filters (see [`crate::search::parse_request`]).
 
 use axum::Json;
 use axum::body::Body;
@@ -13,8 +13,9 @@ use lotse_search::{Clusters, ExportItem, SearchRequest, Suggestion};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::search::{on_index, parse};
-use super::{ApiResult, AppState};
+use crate::http_error::HttpResult;
+use crate::search::parse_request;
+use crate::state::AppState;
 
 /// Offers per batch read from the index while streaming an export.
 const EXPORT_BATCH: usize = 500;
@@ -54,7 +55,7 @@ fn take_param(query: Option<&str>, name: &str) -> (Option<String>, String) {
 pub(crate) async fn clusters(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<Clusters>> {
+) -> HttpResult<Json<Clusters>> {
     let (zoom, rest) = take_param(query.as_deref(), "zoom");
     let zoom = match zoom.map(|z| z.parse::<u8>()) {
         Some(Ok(z)) if z <= 22 => z,
@@ -67,7 +68,7 @@ pub(crate) async fn clusters(
             .into());
         }
     };
-    let req = parse(Some(&rest))?;
+    let req = parse_request(Some(&rest))?;
     if req.bbox.is_none() {
         return Err(Problem::bad_request(
             "bbox: Kartenausschnitt fehlt.",
@@ -76,7 +77,7 @@ pub(crate) async fn clusters(
         .with_extension("parameter", Value::from("bbox"))
         .into());
     }
-    Ok(Json(on_index(&state, move |index| index.clusters(&req, zoom)).await?))
+    Ok(Json(state.on_index(move |index| index.clusters(&req, zoom)).await?))
 }
 
 /// The municipalities of the region with their outlines and the number of offers under the
@@ -93,10 +94,10 @@ pub(crate) async fn clusters(
 pub(crate) async fn municipalities(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    let mut req = parse(query.as_deref())?;
+) -> HttpResult<Response> {
+    let mut req = parse_request(query.as_deref())?;
     req.page_size = 1;
-    let answer = on_index(&state, move |index| index.search(&req)).await?;
+    let answer = state.on_index(move |index| index.search(&req)).await?;
     let counts: std::collections::HashMap<&str, u64> =
         answer.facets.get("ags").into_iter().flatten().map(|v| (v.value.as_str(), v.count)).collect();
     let region = lotse_geo::ruhr();
@@ -140,12 +141,12 @@ pub(crate) struct SuggestParams {
 pub(crate) async fn suggest(
     State(state): State<AppState>,
     axum::extract::Query(params): axum::extract::Query<SuggestParams>,
-) -> ApiResult<Json<Vec<Suggestion>>> {
+) -> HttpResult<Json<Vec<Suggestion>>> {
     let lang = if params.lang.as_deref() == Some("en") { "en" } else { "de" };
     if params.q.chars().count() > 200 {
         return Err(Problem::bad_request("q: zu lang.", "q: too long.").into());
     }
-    Ok(Json(on_index(&state, move |index| index.suggest(&params.q, lang, 10)).await?))
+    Ok(Json(state.on_index(move |index| index.suggest(&params.q, lang, 10)).await?))
 }
 
 /// The formats of an export.
@@ -189,7 +190,7 @@ fn feature(item: &ExportItem) -> Value {
 
 /// Streams every result of `req` in `format` (paging does not apply: everything is exported),
 /// produced batch by batch on the blocking pool.
-fn stream_export(state: &AppState, req: SearchRequest, format: Format) -> ApiResult<Response> {
+fn stream_export(state: &AppState, req: SearchRequest, format: Format) -> HttpResult<Response> {
     let service = state.hub.search()?.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
@@ -305,8 +306,8 @@ fn strip_bom_and_header(bytes: &[u8]) -> &[u8] {
 pub(crate) async fn offers_geojson(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    stream_export(&state, parse(query.as_deref())?, Format::GeoJson)
+) -> HttpResult<Response> {
+    stream_export(&state, parse_request(query.as_deref())?, Format::GeoJson)
 }
 
 /// Every result of a search in the standard's CSV (importable by a node), streamed.
@@ -316,8 +317,8 @@ pub(crate) async fn offers_geojson(
 pub(crate) async fn export_csv(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    stream_export(&state, parse(query.as_deref())?, Format::Csv)
+) -> HttpResult<Response> {
+    stream_export(&state, parse_request(query.as_deref())?, Format::Csv)
 }
 
 /// Every result of a search as NDJSON in the standard's JSON, streamed.
@@ -327,6 +328,6 @@ pub(crate) async fn export_csv(
 pub(crate) async fn export_ndjson(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    stream_export(&state, parse(query.as_deref())?, Format::Ndjson)
+) -> HttpResult<Response> {
+    stream_export(&state, parse_request(query.as_deref())?, Format::Ndjson)
 }

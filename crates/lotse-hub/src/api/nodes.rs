@@ -3,15 +3,17 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use lotse_http::Problem;
 use lotse_http::body::LimitedBytes;
 use lotse_http::query::Query;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiResult, AppState};
+use crate::auth::NodeAuth;
+use crate::http_error::HttpResult;
 use crate::quarantine::{self, QuarantinePage, QuarantineQuery};
+use crate::state::AppState;
 
 /// The answer to a ping.
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,11 +83,11 @@ fn ping_body(bytes: &[u8]) -> Result<PingBody, Problem> {
 )]
 pub(crate) async fn ping(
     State(state): State<AppState>,
-    Path(node_id): Path<String>,
-    headers: HeaderMap,
+    // Read before the token, so that a malformed path is answered first.
+    Path(_node_id): Path<String>,
+    NodeAuth(node): NodeAuth,
     LimitedBytes(body): LimitedBytes,
-) -> ApiResult<(StatusCode, Json<PingAccepted>)> {
-    let node = super::node(&state, &headers, &node_id).await?;
+) -> HttpResult<(StatusCode, Json<PingAccepted>)> {
     let body = ping_body(&body)?;
     state.hub.metrics().pings.inc(&[&node.id]);
     // Recorded before the harvest is asked for, so that the harvest reads this head at its
@@ -113,10 +115,10 @@ pub(crate) async fn ping(
 )]
 pub(crate) async fn quarantine(
     State(state): State<AppState>,
-    Path(node_id): Path<String>,
+    // Read before the token, so that a malformed path or query is answered first.
+    Path(_node_id): Path<String>,
     Query(q): Query<QuarantineQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Json<QuarantinePage>> {
-    let node = super::node(&state, &headers, &node_id).await?;
+    NodeAuth(node): NodeAuth,
+) -> HttpResult<Json<QuarantinePage>> {
     Ok(Json(quarantine::page(state.hub.store().as_ref(), Some(&node.id), q.after.as_deref(), q.limit).await?))
 }

@@ -8,8 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{ApiResult, AppState};
+use crate::http_error::{HttpError, HttpResult};
 use crate::placement::Placement;
+use crate::state::AppState;
+use crate::version::outdated;
 
 /// Where an offer came from.
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,7 +66,7 @@ pub struct OfferView {
 pub(crate) async fn get_offer(
     State(state): State<AppState>,
     Path((node_id, id)): Path<(String, String)>,
-) -> ApiResult<Json<OfferView>> {
+) -> HttpResult<Json<OfferView>> {
     let store = state.hub.store();
     let Some(o) = store.get_offer(&node_id, &id).await? else {
         return Err(Problem::not_found(
@@ -74,7 +76,7 @@ pub(crate) async fn get_offer(
         .into());
     };
     let node_name = store.get_node(&node_id).await?.map(|n| n.name);
-    let offer: Value = serde_json::from_str(&o.data).map_err(|e| super::ApiError(Problem::internal(&e)))?;
+    let offer: Value = serde_json::from_str(&o.data).map_err(|e| HttpError(Problem::internal(&e)))?;
     let findings =
         o.findings.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or(Value::Array(Vec::new()));
     Ok(Json(OfferView {
@@ -83,7 +85,7 @@ pub(crate) async fn get_offer(
         placements: o.placements,
         findings,
         provenance: Provenance {
-            standard_outdated: super::admin::outdated(o.standard_version.as_deref()),
+            standard_outdated: outdated(o.standard_version.as_deref()),
             node_id: o.node_id,
             node_name,
             first_seen: o.first_seen,

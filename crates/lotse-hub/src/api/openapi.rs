@@ -1,12 +1,13 @@
-//! The OpenAPI document of the hub's API, served at `/api/openapi.json` and committed as
-//! `docs/openapi-hub.json` (a test keeps the two equal; `LOTSE_BLESS=1` rewrites the copy).
+//! The OpenAPI paths of the hub's API. [`crate::server`] merges them with those of the
+//! operator's quality API ([`crate::ops::api`]) into the document served at
+//! `/api/openapi.json` and committed as `docs/openapi-hub.json` (a test keeps the two equal;
+//! `LOTSE_BLESS=1` rewrites the copy).
 
-use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, map, nodes, offers, search, standard};
-use crate::{feed, quarantine};
+use super::{admin, feed, map, nodes, offers, search, standard};
+use crate::quarantine;
 
 struct BearerAuth;
 
@@ -60,22 +61,4 @@ impl Modify for BearerAuth {
         (name = "feed", description = "Der RPDE-Feed des Hubs / the hub's RPDE feed"),
     )
 )]
-struct ApiDoc;
-
-/// The OpenAPI document.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(<crate::ops::api::QualityDoc as OpenApi>::openapi());
-    doc
-}
-
-/// The document as pretty-printed JSON with a final newline, as committed.
-pub fn document_json() -> String {
-    let mut s = document().to_pretty_json().unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-pub(crate) async fn serve() -> Json<utoipa::openapi::OpenApi> {
-    Json(document())
-}
+pub(crate) struct ApiDoc;

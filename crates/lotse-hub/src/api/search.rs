@@ -3,40 +3,12 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
-use lotse_search::{IndexError, SearchIndex, SearchRequest, SearchResponse};
+use lotse_search::SearchResponse;
 
-use super::{ApiError, ApiResult, AppState};
-
-/// Reads the query string; a parameter that cannot be read is a 400 naming it.
-pub(crate) fn parse(query: Option<&str>) -> Result<SearchRequest, ApiError> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
-    SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
-        ApiError(
-            Problem::bad_request(
-                format!("{}: {}", e.param, e.message_de),
-                format!("{}: {}", e.param, e.message_en),
-            )
-            .with_extension("code", serde_json::Value::from(e.code))
-            .with_extension("parameter", serde_json::Value::from(e.param)),
-        )
-    })
-}
-
-/// Runs `f` on the search index on the blocking pool: searching is CPU work on memory-mapped
-/// files and must not hold up the async workers.
-pub(crate) async fn on_index<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&SearchIndex) -> Result<T, IndexError> + Send + 'static,
-) -> ApiResult<T> {
-    let service = state.hub.search()?.clone();
-    tokio::task::spawn_blocking(move || f(service.index()))
-        .await
-        .map_err(|e| ApiError(Problem::internal(&e)))?
-        .map_err(|e| ApiError(Problem::internal(&e)))
-}
+use crate::http_error::HttpResult;
+use crate::search::parse_request;
+use crate::state::AppState;
 
 /// Searches the offers.
 #[utoipa::path(
@@ -73,7 +45,7 @@ pub(crate) async fn on_index<T: Send + 'static>(
 pub(crate) async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<SearchResponse>> {
-    let req = parse(query.as_deref())?;
-    Ok(Json(on_index(&state, move |index| index.search(&req)).await?))
+) -> HttpResult<Json<SearchResponse>> {
+    let req = parse_request(query.as_deref())?;
+    Ok(Json(state.on_index(move |index| index.search(&req)).await?))
 }

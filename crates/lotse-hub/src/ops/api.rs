@@ -9,12 +9,14 @@
 //! | `PUT /api/v1/admin/quality/population` (CSV `ags,population`) | operator |
 //! | `POST /api/v1/admin/quality/jobs/{job}` (`rescore`, `sweep`, `snapshot`, `link_check`, `health`) | operator |
 //!
-//! A steward's token opens its own node's findings only; another node's answer 403.
+//! A steward's token opens its own node's findings only; another node's answer 403. Reading
+//! endpoints also admit the session of the operator pages, so that the pages can link to the
+//! CSV downloads (see [`crate::auth`]).
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use lotse_http::Problem;
@@ -25,13 +27,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::checks::{CHECKS, Group, QualityFinding};
-use super::health::{self, HealthReason, HealthState, NodeHealth};
+use super::health::{self, HealthReason, HealthRules, HealthState, NodeHealth};
 use super::snapshot::{self, Coverage, CoverageRow, PopulationSource, TrendPoint};
-use crate::api::{ApiResult, AppState};
+use crate::auth::{Operator, OperatorOrSteward, OperatorRead};
+use crate::http_error::HttpResult;
+use crate::state::AppState;
+use crate::store::HubStore;
 use crate::store::quality::{QualityRow, SnapshotScope};
 
-/// The routes of this module (merged into the hub's router).
-pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
+/// The routes of this module.
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/quality/nodes", get(nodes))
         .route("/api/v1/admin/quality/nodes.csv", get(nodes_csv))
@@ -44,7 +49,6 @@ pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
         .route("/api/v1/admin/quality/checks", get(checks))
         .route("/api/v1/admin/quality/population", put(population))
         .route("/api/v1/admin/quality/jobs/{job}", post(run_job))
-        .merge(super::pages::router(public_url))
 }
 
 /// The OpenAPI paths of this module.
@@ -55,24 +59,6 @@ pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
     tags((name = "quality", description = "Betrieb: Datenqualität, Knotenzustand, Abdeckung / operation: data quality, node health, coverage"))
 )]
 pub(crate) struct QualityDoc;
-
-/// An operator with a token or, for reading only, with the session of the operator pages
-/// (so that the pages can link to the CSV downloads). Requests that change data take the
-/// token only, since a cookie would be sent along by a forged cross-site request as well.
-async fn operator_read(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
-    if super::pages::session_operator(state, headers).await.is_some() {
-        return Ok(());
-    }
-    crate::api::operator(state, headers).await.map(|_| ())
-}
-
-/// Who asks: the operator, or the steward of one node.
-async fn operator_or_steward(state: &AppState, headers: &HeaderMap, node_id: &str) -> ApiResult<()> {
-    if operator_read(state, headers).await.is_ok() {
-        return Ok(());
-    }
-    crate::api::node(state, headers, node_id).await.map(|_| ())
-}
 
 /// One offer's score and findings.
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,10 +156,15 @@ fn csv_response(name: &str, body: String) -> Response {
 )]
 pub(crate) async fn nodes(
     State(state): State<AppState>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Vec<NodeHealth>>> {
-    operator_read(&state, &headers).await?;
-    Ok(Json(health::all(&state.hub).await?))
+    _: OperatorRead,
+) -> HttpResult<Json<Vec<NodeHealth>>> {
+    Ok(Json(all_health(&state).await?))
+}
+
+/// Every node's health by the configured rules.
+async fn all_health(state: &AppState) -> Result<Vec<NodeHealth>, crate::HubError> {
+    let hub = &state.hub;
+    health::all(hub.store().as_ref(), &HealthRules::from_config(hub.config())).await
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -191,9 +182,8 @@ fn opt<T: ToString>(v: Option<T>) -> String {
         (status = 401, description = "No valid operator token", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    operator_read(&state, &headers).await?;
-    let nodes = health::all(&state.hub).await?;
+pub(crate) async fn nodes_csv(State(state): State<AppState>, _: OperatorRead) -> HttpResult<Response> {
+    let nodes = all_health(&state).await?;
     let body = super::csv::document(
         &[
             "node_id",
@@ -243,13 +233,13 @@ pub(crate) async fn nodes_csv(State(state): State<AppState>, headers: HeaderMap)
 
 /// A page of one node's offers with their scores and findings, by id.
 pub async fn node_page(
-    hub: &crate::Hub,
+    store: &dyn HubStore,
     node_id: &str,
     after: Option<&str>,
     limit: Option<u32>,
 ) -> Result<OfferQualityPage, crate::HubError> {
     let limit = limit.unwrap_or(100).clamp(1, 1000);
-    let rows = hub.store().list_quality(Some(node_id), after.map(|a| (node_id, a)), limit).await?;
+    let rows = store.list_quality(Some(node_id), after.map(|a| (node_id, a)), limit).await?;
     let next_after = if rows.len() == limit as usize { rows.last().map(|r| r.id.clone()) } else { None };
     Ok(OfferQualityPage { items: rows.into_iter().map(OfferQuality::from).collect(), next_after })
 }
@@ -271,10 +261,9 @@ pub(crate) async fn node_offers(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Json<OfferQualityPage>> {
-    operator_or_steward(&state, &headers, &node_id).await?;
-    Ok(Json(node_page(&state.hub, &node_id, q.after.as_deref(), q.limit).await?))
+    _: OperatorOrSteward,
+) -> HttpResult<Json<OfferQualityPage>> {
+    Ok(Json(node_page(state.hub.store().as_ref(), &node_id, q.after.as_deref(), q.limit).await?))
 }
 
 /// One node's offers with their scores and findings as CSV (one row per finding; offers
@@ -294,9 +283,8 @@ pub(crate) async fn node_offers(
 pub(crate) async fn node_offers_csv(
     State(state): State<AppState>,
     Path(node_id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    operator_or_steward(&state, &headers, &node_id).await?;
+    _: OperatorOrSteward,
+) -> HttpResult<Response> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -373,9 +361,8 @@ pub(crate) async fn node_offers_csv(
 pub(crate) async fn offer(
     State(state): State<AppState>,
     Path((node_id, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult<Json<OfferQuality>> {
-    operator_or_steward(&state, &headers, &node_id).await?;
+    _: OperatorOrSteward,
+) -> HttpResult<Json<OfferQuality>> {
     let row = state.hub.store().get_quality(&node_id, &id).await?.ok_or_else(|| {
         Problem::not_found(
             &format!("Die Bewertung von „{node_id}/{id}“"),
@@ -412,12 +399,13 @@ pub struct TrendQuery {
 pub(crate) async fn trend(
     State(state): State<AppState>,
     Query(q): Query<TrendQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Vec<TrendPoint>>> {
-    operator_read(&state, &headers).await?;
+    _: OperatorRead,
+) -> HttpResult<Json<Vec<TrendPoint>>> {
     let days = q.days.unwrap_or(90).clamp(1, 3660);
     let scope = q.scope.unwrap_or(SnapshotScope::Node);
-    Ok(Json(snapshot::trend(&state.hub, scope, q.key.as_deref(), days, Date::today_utc()).await?))
+    Ok(Json(
+        snapshot::trend(state.hub.store().as_ref(), scope, q.key.as_deref(), days, Date::today_utc()).await?,
+    ))
 }
 
 /// Which offers the coverage counts.
@@ -428,7 +416,7 @@ pub struct CoverageQuery {
     pub offer_type: Option<String>,
 }
 
-fn check_offer_type(t: Option<&str>) -> ApiResult<()> {
+fn check_offer_type(t: Option<&str>) -> HttpResult<()> {
     match t {
         Some(t) if !lotse_standard::vocab::vocabularies().offer_types.contains(t) => {
             Err(Problem::bad_request(
@@ -459,11 +447,10 @@ fn check_offer_type(t: Option<&str>) -> ApiResult<()> {
 pub(crate) async fn coverage(
     State(state): State<AppState>,
     Query(q): Query<CoverageQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Coverage>> {
-    operator_read(&state, &headers).await?;
+    _: OperatorRead,
+) -> HttpResult<Json<Coverage>> {
     check_offer_type(q.offer_type.as_deref())?;
-    Ok(Json(snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?))
+    Ok(Json(snapshot::coverage(state.hub.store().as_ref(), q.offer_type.as_deref()).await?))
 }
 
 /// The coverage as CSV: one row per municipality, a column per offer type and life phase.
@@ -481,11 +468,10 @@ pub(crate) async fn coverage(
 pub(crate) async fn coverage_csv(
     State(state): State<AppState>,
     Query(q): Query<CoverageQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    operator_read(&state, &headers).await?;
+    _: OperatorRead,
+) -> HttpResult<Response> {
     check_offer_type(q.offer_type.as_deref())?;
-    let c = snapshot::coverage(&state.hub, q.offer_type.as_deref()).await?;
+    let c = snapshot::coverage(state.hub.store().as_ref(), q.offer_type.as_deref()).await?;
     let vocab = lotse_standard::vocab::vocabularies();
     let types: Vec<&str> = vocab.offer_types.codes().collect();
     let phases: Vec<&str> = vocab.life_phases.codes().collect();
@@ -573,21 +559,20 @@ pub struct PopulationStored {
 )]
 pub(crate) async fn population(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Operator,
     body: String,
-) -> ApiResult<Json<PopulationStored>> {
-    crate::api::operator(&state, &headers).await?;
-    let stored = store_population(&state.hub, &body).await?;
+) -> HttpResult<Json<PopulationStored>> {
+    let stored = store_population(state.hub.store().as_ref(), &body).await?;
     Ok(Json(PopulationStored { stored }))
 }
 
 /// Parses and stores a population CSV; a bad line is a 400 problem naming it.
-pub(crate) async fn store_population(hub: &crate::Hub, body: &str) -> ApiResult<usize> {
+async fn store_population(store: &dyn HubStore, body: &str) -> HttpResult<usize> {
     let figures = super::csv::parse_population(body).map_err(|e| {
         Problem::bad_request(format!("Zeile {}: {}", e.line, e.de), format!("Line {}: {}", e.line, e.en))
             .with_extension("line", serde_json::Value::from(e.line))
     })?;
-    hub.store().replace_population(&figures, crate::unix_now()).await?;
+    store.replace_population(&figures, crate::unix_now()).await?;
     Ok(figures.len())
 }
 
@@ -607,9 +592,8 @@ pub(crate) async fn store_population(hub: &crate::Hub, body: &str) -> ApiResult<
 pub(crate) async fn run_job(
     State(state): State<AppState>,
     Path(job): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
-    crate::api::operator(&state, &headers).await?;
+    _: Operator,
+) -> HttpResult<Json<serde_json::Value>> {
     let hub = &state.hub;
     let today = Date::today_utc();
     let json = |v: Result<serde_json::Value, serde_json::Error>| v.unwrap_or(serde_json::Value::Null);

@@ -37,8 +37,11 @@ use utoipa::ToSchema;
 
 use super::checks::Text;
 use crate::config::HubConfig;
+use crate::error::HubError;
+use crate::hub::Hub;
 use crate::store::quality::QualityAggregate;
-use crate::store::{NodeCounts, NodeInfo, NodeState};
+use crate::store::{HubStore, NodeCounts, NodeInfo, NodeState};
+use crate::version::outdated;
 
 /// A node's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -239,8 +242,8 @@ pub fn judge(
             format!("Last harvest failed: {}", node.last_error.as_deref().unwrap_or("–")),
         ));
     }
-    let outdated = crate::api::outdated(node.standard_version.as_deref());
-    if outdated {
+    let standard_outdated = outdated(node.standard_version.as_deref());
+    if standard_outdated {
         let v = node.standard_version.as_deref().unwrap_or("–");
         reasons.push(reason(
             "standard_outdated",
@@ -302,7 +305,7 @@ pub fn judge(
         last_error: node.last_error.clone(),
         last_error_at: node.last_error_at,
         standard_version: node.standard_version.clone(),
-        standard_outdated: outdated,
+        standard_outdated,
         offers: counts.offers,
         quarantined: counts.quarantined,
         warnings_share,
@@ -312,32 +315,32 @@ pub fn judge(
     }
 }
 
-/// The health of every node, ordered by id.
-pub async fn all(hub: &crate::hub::Hub) -> Result<Vec<NodeHealth>, crate::error::HubError> {
-    let store = hub.store();
+/// The health of every node by `rules`, ordered by id.
+pub async fn all(store: &dyn HubStore, rules: &HealthRules) -> Result<Vec<NodeHealth>, HubError> {
     // Offers held are counted from the scores (a second behind the store at most), which one
     // covering index answers; counting the offers table would read every offer's row.
     let nodes = store.list_nodes().await?;
     let mut quality = store.quality_by_node().await?;
-    let rules = HealthRules::from_config(hub.config());
     let now = crate::unix_now();
     Ok(nodes
         .iter()
         .map(|n| {
             let q = quality.remove(&n.id).unwrap_or_default();
-            judge(n, NodeCounts { offers: q.offers, quarantined: q.quarantined }, q, now, &rules)
+            judge(n, NodeCounts { offers: q.offers, quarantined: q.quarantined }, q, now, rules)
         })
         .collect())
 }
 
-/// The health job once: judges every node and updates the node metrics.
-pub async fn run_once(hub: &crate::hub::Hub) -> Result<Vec<NodeHealth>, crate::error::HubError> {
+/// The health job once: judges every node by the configured rules and updates the node
+/// metrics.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn run_once(hub: &Hub) -> Result<Vec<NodeHealth>, HubError> {
     let started = std::time::Instant::now();
-    let result = all(hub).await;
+    let result = all(hub.store().as_ref(), &HealthRules::from_config(hub.config())).await;
     if let Ok(nodes) = &result {
-        super::metrics::record_health(hub, nodes);
+        super::metrics::record_health(hub.metrics(), nodes);
     }
-    super::metrics::job_finished(hub, "health", started, result.is_ok());
+    super::metrics::job_finished(hub.metrics(), "health", started, result.is_ok());
     result
 }
 

@@ -24,9 +24,11 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use utoipa::ToSchema;
 
+use crate::config::HubConfig;
 use crate::egress::{self, GuardedResolver, Refused};
 use crate::error::HubError;
 use crate::hub::Hub;
+use crate::store::HubStore;
 use crate::store::quality::LinkCheck;
 
 /// Most redirects one check follows.
@@ -48,7 +50,7 @@ pub struct LinkSettings {
 }
 
 impl LinkSettings {
-    pub fn from_config(c: &crate::HubConfig) -> Self {
+    pub fn from_config(c: &HubConfig) -> Self {
         LinkSettings {
             concurrency: c.link_check_concurrency,
             host_interval: Duration::from_millis(c.link_check_host_interval_ms),
@@ -239,14 +241,12 @@ pub struct LinkReport {
 }
 
 /// Every distinct URL of the live offers, from the stored scores.
-async fn offer_urls(hub: &Hub) -> Result<Vec<String>, HubError> {
+async fn offer_urls(store: &dyn HubStore) -> Result<Vec<String>, HubError> {
     let mut urls = HashSet::new();
     let mut after: Option<(String, String)> = None;
     loop {
-        let rows = hub
-            .store()
-            .list_quality(None, after.as_ref().map(|(n, i)| (n.as_str(), i.as_str())), 10_000)
-            .await?;
+        let rows =
+            store.list_quality(None, after.as_ref().map(|(n, i)| (n.as_str(), i.as_str())), 10_000).await?;
         let Some(last) = rows.last() else { break };
         after = Some((last.node_id.clone(), last.id.clone()));
         for r in rows {
@@ -265,11 +265,13 @@ pub async fn run_once(hub: &Hub, today: Date) -> Result<LinkReport, HubError> {
 }
 
 /// The link check once with a given checker (tests pass one with exemptions).
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn run_with(hub: &Hub, checker: &LinkChecker, today: Date) -> Result<LinkReport, HubError> {
     let started = Instant::now();
     let day = today.to_string();
-    let known = hub.store().link_checks().await?;
-    let all = offer_urls(hub).await?;
+    let store = hub.store().as_ref();
+    let known = store.link_checks().await?;
+    let all = offer_urls(store).await?;
     let mut report = LinkReport { urls: all.len() as u64, ..LinkReport::default() };
     let due: Vec<String> = all.into_iter().filter(|u| known.get(u).is_none_or(|c| c.day != day)).collect();
     report.skipped = report.urls - due.len() as u64;
@@ -294,11 +296,11 @@ pub async fn run_with(hub: &Hub, checker: &LinkChecker, today: Date) -> Result<L
         batch.push(done);
         if batch.len() >= WRITE_BATCH {
             written += batch.len();
-            record(hub, &day, std::mem::take(&mut batch), &mut report).await?;
+            record(store, &day, std::mem::take(&mut batch), &mut report).await?;
         }
     }
     written += batch.len();
-    record(hub, &day, batch, &mut report).await?;
+    record(store, &day, batch, &mut report).await?;
     debug_assert_eq!(written as u64, report.ok + report.broken + report.refused);
     for (label, n) in [("ok", report.ok), ("broken", report.broken), ("refused", report.refused)] {
         if n > 0 {
@@ -306,7 +308,7 @@ pub async fn run_with(hub: &Hub, checker: &LinkChecker, today: Date) -> Result<L
         }
     }
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    super::metrics::job_finished(hub, "link_check", started, true);
+    super::metrics::job_finished(metrics, "link_check", started, true);
     tracing::info!(
         urls = report.urls,
         ok = report.ok,
@@ -318,7 +320,7 @@ pub async fn run_with(hub: &Hub, checker: &LinkChecker, today: Date) -> Result<L
 }
 
 async fn record(
-    hub: &Hub,
+    store: &dyn HubStore,
     day: &str,
     batch: Vec<(String, Outcome)>,
     report: &mut LinkReport,
@@ -347,7 +349,7 @@ async fn record(
             }
         })
         .collect();
-    hub.store().record_link_checks(&checks).await?;
+    store.record_link_checks(&checks).await?;
     Ok(())
 }
 

@@ -17,6 +17,8 @@ use lotse_standard::date::Date;
 use super::checks::{self, Context};
 use crate::error::HubError;
 use crate::hub::Hub;
+use crate::metrics::HubMetrics;
+use crate::store::HubStore;
 use crate::store::quality::{LinkCheck, QualityInput, QualityRow};
 
 /// Offers read, scored and written per batch.
@@ -110,9 +112,14 @@ fn score_batch(
 }
 
 /// Reads, scores and writes every offer after `from`; `follow` moves the scoring position.
-async fn run(hub: &Hub, from: i64, follow: bool, today: Date) -> Result<ScoreReport, HubError> {
+async fn run(
+    store: &dyn HubStore,
+    metrics: &HubMetrics,
+    from: i64,
+    follow: bool,
+    today: Date,
+) -> Result<ScoreReport, HubError> {
     let started = Instant::now();
-    let store = hub.store().clone();
     let _writer = WRITERS.lock().await;
     let links = Arc::new(store.link_checks().await?);
     let now = crate::unix_now();
@@ -153,23 +160,26 @@ async fn run(hub: &Hub, from: i64, follow: bool, today: Date) -> Result<ScoreRep
     // and mostly finds nothing to score; reading it again then would change nothing and, at a
     // million offers, take a large share of a core from the searches.
     let changed = !follow || report.scored > 0 || report.removed > 0;
-    let first = !hub.metrics().scores_recorded.swap(true, std::sync::atomic::Ordering::Relaxed);
+    let first = !metrics.scores_recorded.swap(true, std::sync::atomic::Ordering::Relaxed);
     if changed || first {
-        super::metrics::record_scores(hub).await;
+        super::metrics::record_scores(store, metrics).await;
     }
     Ok(report)
 }
 
 /// Scores the offers changed since the last run.
+#[tracing::instrument(level = "trace", skip_all)]
 pub async fn score_changes_once(hub: &Hub) -> Result<ScoreReport, HubError> {
-    let from = hub.store().quality_position().await?;
-    run(hub, from, true, Date::today_utc()).await
+    let store = hub.store().as_ref();
+    let from = store.quality_position().await?;
+    run(store, hub.metrics(), from, true, Date::today_utc()).await
 }
 
 /// Scores every offer again as of `today`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn rescore_all(hub: &Hub, today: Date) -> Result<ScoreReport, HubError> {
     let started = Instant::now();
-    let report = run(hub, 0, false, today).await;
-    super::metrics::job_finished(hub, "rescore", started, report.is_ok());
+    let report = run(hub.store().as_ref(), hub.metrics(), 0, false, today).await;
+    super::metrics::job_finished(hub.metrics(), "rescore", started, report.is_ok());
     report
 }

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::error::HubError;
 use crate::hub::Hub;
+use crate::store::HubStore;
 use crate::store::quality::{QualityRow, Snapshot, SnapshotScope};
 
 /// Rows read per page while aggregating.
@@ -64,8 +65,7 @@ impl Acc {
 }
 
 /// The day's figures of every node and municipality, from the stored scores.
-pub async fn aggregate(hub: &Hub, day: &str) -> Result<(Vec<Snapshot>, Vec<Snapshot>), HubError> {
-    let store = hub.store();
+pub async fn aggregate(store: &dyn HubStore, day: &str) -> Result<(Vec<Snapshot>, Vec<Snapshot>), HubError> {
     let mut nodes: BTreeMap<String, Acc> =
         store.list_nodes().await?.into_iter().map(|n| (n.id, Acc::default())).collect();
     let mut places: BTreeMap<String, Acc> =
@@ -98,17 +98,19 @@ pub struct SnapshotReport {
 }
 
 /// Takes (or replaces) the snapshots of `day`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %day))]
 pub async fn run_once(hub: &Hub, day: Date) -> Result<SnapshotReport, HubError> {
     let started = Instant::now();
+    let store = hub.store().as_ref();
     let result = async {
         let day = day.to_string();
-        let (nodes, places) = aggregate(hub, &day).await?;
-        hub.store().write_snapshots(&nodes).await?;
-        hub.store().write_snapshots(&places).await?;
+        let (nodes, places) = aggregate(store, &day).await?;
+        store.write_snapshots(&nodes).await?;
+        store.write_snapshots(&places).await?;
         Ok::<_, HubError>(SnapshotReport { day, nodes: nodes.len(), municipalities: places.len() })
     }
     .await;
-    super::metrics::job_finished(hub, "snapshot", started, result.is_ok());
+    super::metrics::job_finished(hub.metrics(), "snapshot", started, result.is_ok());
     result
 }
 
@@ -126,14 +128,14 @@ pub struct TrendPoint {
 /// The trend of the `days` days up to `today`: of one node or municipality (`key`), or of the
 /// whole region (the node snapshots added up, the mean weighted by offers).
 pub async fn trend(
-    hub: &Hub,
+    store: &dyn HubStore,
     scope: SnapshotScope,
     key: Option<&str>,
     days: u32,
     today: Date,
 ) -> Result<Vec<TrendPoint>, HubError> {
     let from = today.add_days(-i64::from(days.max(1)) + 1).to_string();
-    let rows = hub.store().snapshots(scope, key, &from, &today.to_string()).await?;
+    let rows = store.snapshots(scope, key, &from, &today.to_string()).await?;
     Ok(fold_trend(&rows))
 }
 
@@ -204,8 +206,7 @@ fn per_10k(n: i64, population: Option<i64>) -> Option<f64> {
 }
 
 /// The coverage per municipality, for all offers or the offers of one type.
-pub async fn coverage(hub: &Hub, offer_type: Option<&str>) -> Result<Coverage, HubError> {
-    let store = hub.store();
+pub async fn coverage(store: &dyn HubStore, offer_type: Option<&str>) -> Result<Coverage, HubError> {
     let (day, rows) = match store.latest_snapshot_day(SnapshotScope::Municipality).await? {
         Some(day) => {
             let rows = store.snapshots(SnapshotScope::Municipality, None, &day, &day).await?;
@@ -213,7 +214,7 @@ pub async fn coverage(hub: &Hub, offer_type: Option<&str>) -> Result<Coverage, H
         }
         None => {
             let day = Date::today_utc().to_string();
-            let (_, rows) = aggregate(hub, &day).await?;
+            let (_, rows) = aggregate(store, &day).await?;
             (day, rows)
         }
     };

@@ -24,10 +24,11 @@ pub struct SweepReport {
 }
 
 /// The sweep once, as of `today`.
+#[tracing::instrument(level = "debug", skip_all, fields(day = %today))]
 pub async fn run_once(hub: &Hub, today: Date) -> Result<SweepReport, HubError> {
     let started = Instant::now();
     let result = score::rescore_all(hub, today).await;
-    super::metrics::job_finished(hub, "sweep", started, result.is_ok());
+    super::metrics::job_finished(hub.metrics(), "sweep", started, result.is_ok());
     let scores = result?;
     tracing::info!(
         scored = scores.scored,

@@ -6,8 +6,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use lotse_web::{Chrome, Lang};
 
+use super::chrome;
 use super::search_page::{SearchView, view};
-use super::{WebState, chrome};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "map.html")]
@@ -16,7 +17,7 @@ pub struct MapPage {
     pub view: SearchView,
 }
 
-pub async fn page(State(state): State<WebState>, RawQuery(raw): RawQuery) -> Response {
+pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let lang = Lang::from_query(raw.as_deref());
     let (status, view) = view(&state, raw.as_deref(), lang).await;
     let path = match raw.as_deref() {

@@ -2,8 +2,10 @@
 //! map at `/karte` and the offer sheet at `/angebote/{node_id}/{id}`, server-rendered with
 //! askama (templates in `crates/lotse-hub/templates/`, layout from `lotse-web`), with small
 //! scripts in `crates/lotse-hub/assets/hub/` that only enhance: every page works without
-//! JavaScript. The pages search through the same request parsing and index calls as the
-//! search API (`api/search.rs`), so a page and `/api/v1/search` never disagree.
+//! JavaScript. The pages search through the same request parsing
+//! ([`crate::search::parse_request`]) and index calls ([`AppState::on_index`]) as the search
+//! API, so a page and `/api/v1/search` never disagree. The pages are public: no handler here
+//! takes an authentication extractor.
 //!
 //! - [`search_page`]: the search form, filters with counts, results, pagination.
 //! - [`map_page`]: the map page; [`outlines`]: the maps' background.
@@ -25,17 +27,11 @@ use lotse_web::assets::Assets;
 use lotse_web::security::SecurityOptions;
 use lotse_web::{Chrome, Lang, NavItem, Site};
 
-use crate::api::AppState;
-
-/// The state of the page handlers.
-#[derive(Clone)]
-pub(crate) struct WebState {
-    pub api: AppState,
-}
+use crate::state::AppState;
 
 /// The page's frame: the shared layout with the hub's navigation.
 pub(crate) fn chrome(
-    state: &WebState,
+    state: &AppState,
     lang: Lang,
     title: &str,
     current: &str,
@@ -62,9 +58,9 @@ pub(crate) fn sheet_href(hub_id: &str, lang: &str) -> String {
 }
 
 /// The pages and their static files, behind the shared security headers and CSRF cookie.
-pub(crate) fn router(api: AppState) -> Router {
-    let security = SecurityOptions { img_src_extra: api.hub.config().tile_url.clone() };
-    let public_url = api.hub.config().public_url.clone();
+pub(crate) fn router(state: AppState) -> Router {
+    let security = SecurityOptions { img_src_extra: state.hub.config().tile_url.clone() };
+    let public_url = state.hub.config().public_url.clone();
     const JS: &str = "text/javascript; charset=utf-8";
     const CSS: &str = "text/css; charset=utf-8";
     let assets = Assets::shared()
@@ -79,7 +75,7 @@ pub(crate) fn router(api: AppState) -> Router {
         // Browsers ask for it on every site; there is none, and a 404 would be noise.
         .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/angebote/{node_id}/{*id}", get(sheet::page))
-        .with_state(WebState { api })
+        .with_state(state)
         .merge(assets);
     lotse_web::security::apply(lotse_web::csrf::apply(pages, public_url), &security)
 }

@@ -8,7 +8,8 @@
 use lotse_search::SearchRequest;
 
 use super::place::{self, Place};
-use crate::api::ApiError;
+use crate::http_error::HttpError;
+use crate::search::parse_request;
 
 /// The page's own parameters, not the search API's.
 pub const PLACE: &str = "ort";
@@ -81,7 +82,7 @@ impl PageQuery {
     }
 
     /// The search as the API's parser reads it.
-    pub fn request(&self, lang: &str) -> Result<SearchRequest, ApiError> {
+    pub fn request(&self, lang: &str) -> Result<SearchRequest, HttpError> {
         let mut pairs: Vec<(String, String)> =
             self.state.iter().filter(|(k, _)| k != PLACE && k != IN_MAP).cloned().collect();
         if let Some(p) = &self.place {
@@ -94,7 +95,7 @@ impl PageQuery {
         pairs.push(("page_size".into(), PAGE_SIZE.to_string()));
         pairs.push(("lang".into(), lang.to_owned()));
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-        crate::api::search::parse(Some(&query))
+        parse_request(Some(&query)).map_err(HttpError::from)
     }
 
     /// `/path?state&page=N&lang=en`, for links that keep the search.

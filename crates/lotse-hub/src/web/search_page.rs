@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use lotse_search::{FacetValue, SearchResponse};
 use lotse_web::{Chrome, Lang};
 
+use super::chrome;
 use super::query::{DEFAULT_RADIUS_KM, PageQuery};
 use super::text::{self, Part};
-use super::{WebState, chrome};
-use crate::api::search::on_index;
+use crate::state::AppState;
 
 /// The header the page's script sends to get only the parts that change.
 pub const FRAGMENT_HEADER: &str = "x-lotse-fragment";
@@ -217,11 +217,11 @@ fn pages(
 }
 
 /// Builds the view: the search runs exactly as `/api/v1/search` runs it.
-pub async fn view(state: &WebState, raw: Option<&str>, lang: Lang) -> (StatusCode, SearchView) {
+pub async fn view(state: &AppState, raw: Option<&str>, lang: Lang) -> (StatusCode, SearchView) {
     let query = PageQuery::parse(raw);
     let code = lang.code();
     let (answer, error) = match query.request(code) {
-        Ok(req) => match on_index(&state.api, move |index| index.search(&req)).await {
+        Ok(req) => match state.on_index(move |index| index.search(&req)).await {
             Ok(a) => (Some(a), None),
             Err(e) => (None, Some(e.0)),
         },
@@ -271,8 +271,8 @@ pub async fn view(state: &WebState, raw: Option<&str>, lang: Lang) -> (StatusCod
             .into_iter()
             .map(|km| RadiusOption { km, selected: km == radius })
             .collect(),
-        tile_url: state.api.hub.config().tile_url.clone().unwrap_or_default(),
-        tile_attribution: state.api.hub.config().tile_attribution.clone().unwrap_or_default(),
+        tile_url: state.hub.config().tile_url.clone().unwrap_or_default(),
+        tile_attribution: state.hub.config().tile_attribution.clone().unwrap_or_default(),
         radius,
     };
     (status, view)
@@ -290,7 +290,7 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
-pub async fn page(State(state): State<WebState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let lang = Lang::from_query(raw.as_deref());
     let (status, view) = view(&state, raw.as_deref(), lang).await;
     let mut response = if headers.contains_key(FRAGMENT_HEADER) {

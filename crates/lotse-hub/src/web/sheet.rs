@@ -12,8 +12,9 @@ use lotse_standard::vocab::{Vocabulary, vocabularies};
 use lotse_web::{Chrome, Lang};
 use serde_json::{Value, json};
 
+use super::chrome;
 use super::text;
-use super::{WebState, chrome};
+use crate::state::AppState;
 
 pub struct Text {
     pub text: String,
@@ -241,7 +242,7 @@ fn schema_org(offer: &Offer, view: &SheetView, url: &str) -> Value {
 }
 
 pub async fn page(
-    State(state): State<WebState>,
+    State(state): State<AppState>,
     Path((node_id, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -254,7 +255,7 @@ pub async fn page(
             "This offer does not exist (any more).",
         )
     };
-    let store = state.api.hub.store();
+    let store = state.hub.store();
     let stored = match store.get_offer(&node_id, &id).await {
         Ok(Some(o)) => o,
         Ok(None) => return not_found(),
@@ -346,7 +347,7 @@ pub async fn page(
         None => (None, Vec::new(), None),
     };
     let hub_id = format!("{node_id}/{id}");
-    let base = state.api.base_url.to_string();
+    let base = state.base_url.to_string();
     let sheet_url = format!("{base}/angebote/{hub_id}");
     let mut view = SheetView {
         lang: code,
