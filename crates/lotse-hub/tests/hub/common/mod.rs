@@ -126,6 +126,12 @@ pub fn hub_config(db: &TestDb) -> HubConfig {
         database_url: Some(db.url.clone().into()),
         allow_private_feeds: Some(true),
         harvest_schedule: "0 0 0 1 1 *".into(),
+        // The other jobs never fire on their own either: a test runs each one itself and may
+        // count its runs (the health job runs every minute by default).
+        health_schedule: "0 0 0 1 1 *".into(),
+        sweep_schedule: "0 0 0 1 1 *".into(),
+        link_check_schedule: "0 0 0 1 1 *".into(),
+        purge_schedule: "0 0 0 1 1 *".into(),
         harvest_retries: 2,
         harvest_backoff_ms: 10,
         harvest_backoff_max_ms: 50,
