@@ -38,24 +38,26 @@
 //!
 //! # Layers
 //!
-//! Each module uses only the modules of its own layer and of the layers below it; nothing
-//! below the HTTP layers knows of HTTP, and no two modules import each other.
+//! Each module uses only modules of its own layer and of the layers below it (no two modules
+//! import each other), and nothing below the HTTP layers knows of HTTP.
 //!
 //! 1. **Foundation**: [`config`], [`error`], [`store`], [`metrics`], [`egress`],
 //!    [`placement`], [`jurisdiction`], [`version`], [`registry`], [`quarantine`], [`geocode`].
-//! 2. **Domain**: [`harvest`], [`search`] (the index follower and the search's query string),
-//!    [`feed`] (building the hub's feed pages) and the domain half of [`ops`] (checks, scores,
-//!    health, links, sweep, snapshots). They take what they need — the store, metrics, values
-//!    from the configuration; the jobs' entry points in `ops` take the [`Hub`].
-//! 3. **The hub** ([`Hub`], `hub`): the service as a value, built from the domain's parts and
-//!    the registry operations. It knows neither HTTP nor the schedule.
-//! 4. **HTTP foundation**: `state` (the handlers' shared state), `auth` (authentication as
+//! 2. **Domain services**: [`harvest`], [`search`] (the index follower and the search's query
+//!    string) and [`feed`] (building the hub's feed pages). They take what they need: the
+//!    store, the metrics, values from the configuration.
+//! 3. **The hub** ([`Hub`], `hub`): the service as a value, built from the foundation and the
+//!    domain services, with the registry operations. It knows neither HTTP nor the schedule.
+//! 4. **The operator's jobs**: the domain half of [`ops`] (checks, scores, health, links,
+//!    sweep, snapshots, charts). Their entry points (`run_once`) take the [`Hub`] the scheduler
+//!    and the tests hold; everything else takes only the store, metrics and settings it needs.
+//! 5. **HTTP foundation**: `state` (the handlers' shared state), `auth` (authentication as
 //!    extractors: operator and node tokens with the rate limit, the operator pages' session)
 //!    and `http_error` (the one place where errors become problem responses).
-//! 5. **Handlers**: `api` (the JSON API and the feed over HTTP), the HTTP half of [`ops`]
-//!    ([`ops::api`] and the operator pages) and `web` (the public pages). They use layers 1–4
-//!    and never each other; in particular `ops` and `web` do not import `api`.
-//! 6. **Top**: `server` (the router of everything, the OpenAPI document, [`Hub::start`],
+//! 6. **Handlers**: `api` (the JSON API and the feed over HTTP), the HTTP half of [`ops`]
+//!    ([`ops::api`] and the operator pages) and `web` (the public pages). They never import
+//!    each other; in particular `ops` and `web` do not import `api`.
+//! 7. **Top**: `server` (the router of everything, the OpenAPI document, [`Hub::start`],
 //!    [`Hub::serve`], [`run`]) and [`scheduler`] (when the jobs run).
 
 #![forbid(unsafe_code)]

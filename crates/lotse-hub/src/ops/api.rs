@@ -11,7 +11,7 @@
 //!
 //! A steward's token opens its own node's findings only; another node's answer 403. Reading
 //! endpoints also admit the session of the operator pages, so that the pages can link to the
-//! CSV downloads (see [`crate::auth`]).
+//! CSV downloads (see `crate::auth`).
 
 use axum::Json;
 use axum::Router;

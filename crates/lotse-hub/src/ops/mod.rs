@@ -11,7 +11,7 @@
 //! and the tests hold and hand each part on; everything else takes only the parts it needs.
 //! On top, the operator's JSON and CSV API ([`api`]) and the operator's pages under `/betrieb`
 //! (`pages`, one module per page) take the shared state and the authentication extractors of
-//! [`crate::auth`], like every other handler.
+//! `crate::auth`, like every other handler.
 //!
 //! Every job has a `run_once` that tests call directly; [`crate::scheduler`] decides when the
 //! jobs run. Each job's entry point opens a tracing span (level `debug`; the quality follower,

@@ -3,7 +3,8 @@
 //!
 //! The form sends every field, filled or not, so empty values are dropped here; the place
 //! (`ort`) is the page's own parameter and becomes the API's `near`. Everything else is passed
-//! to the API's own parser unchanged, so the page searches exactly as `/api/v1/search` does.
+//! unchanged to the parser the API uses too ([`crate::search::parse_request`]), so the page
+//! searches exactly as `/api/v1/search` does.
 
 use lotse_search::SearchRequest;
 
