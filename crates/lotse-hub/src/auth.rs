@@ -24,14 +24,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lotse_http::Problem;
 use lotse_http::rate_limit::retry_after_secs;
 use lotse_http::token::{bearer_token, hash_token};
-use lotse_web::{Lang, cookie};
+use lotse_web::Lang;
+use lotse_web::session::SessionCookie;
 
 use crate::http_error::{HttpError, HttpResult};
 use crate::state::AppState;
 use crate::store::{NodeInfo, Role, TokenInfo};
 
-/// The session cookie's name.
-pub(crate) const SESSION_COOKIE: &str = "lotse_betrieb";
+/// The session cookie of the operator pages.
+pub(crate) const SESSION_COOKIE: SessionCookie = SessionCookie("lotse_betrieb");
 /// The login page of the operator pages.
 pub(crate) const LOGIN_PATH: &str = "/betrieb/anmelden";
 
@@ -106,8 +107,8 @@ async fn node_token(state: &AppState, headers: &HeaderMap, node_id: &str) -> Htt
 
 /// The operator behind the request's session cookie, if the session is valid.
 async fn session_operator(state: &AppState, headers: &HeaderMap) -> Option<TokenInfo> {
-    let id = cookie::get(headers, SESSION_COOKIE)?;
-    state.hub.store().session_token(&hash_token(id), crate::unix_now()).await.ok().flatten()
+    let hash = SESSION_COOKIE.hash_in(headers)?;
+    state.hub.store().session_token(&hash, crate::unix_now()).await.ok().flatten()
 }
 
 async fn operator_read(state: &AppState, headers: &HeaderMap) -> HttpResult<()> {

@@ -34,6 +34,9 @@ pub struct SearchService {
     index: SearchIndex,
     /// Serialises catching up: the follower and `reindex` never apply the same changes twice.
     follow_lock: tokio::sync::Mutex<()>,
+    /// The checkpoint after every commit, for those who wait for the index to reach a change
+    /// ([`SearchService::reached`]).
+    committed: watch::Sender<i64>,
 }
 
 impl std::fmt::Debug for SearchService {
@@ -55,7 +58,8 @@ impl SearchService {
             SearchIndex::open_in_dir(&config.search_index_dir(), options)
         }
         .map_err(|e| HubError::Search(e.to_string()))?;
-        Ok(SearchService { index, follow_lock: tokio::sync::Mutex::new(()) })
+        let committed = watch::Sender::new(index.checkpoint());
+        Ok(SearchService { index, follow_lock: tokio::sync::Mutex::new(()), committed })
     }
 
     pub fn index(&self) -> &SearchIndex {
@@ -79,6 +83,7 @@ impl SearchService {
                 "search index ahead of the store; rebuilding"
             );
             self.blocking(|index| index.clear()).await?;
+            self.committed.send_replace(0);
         }
         let mut applied = 0u64;
         let mut staged = 0usize;
@@ -93,7 +98,7 @@ impl SearchService {
             applied += changes.len() as u64;
             self.blocking(move |index| index.stage(&changes)).await?;
             if staged >= COMMIT_EVERY || !full {
-                self.blocking(move |index| index.commit(position)).await?;
+                self.commit(position).await?;
                 staged = 0;
             }
             if !full {
@@ -101,7 +106,7 @@ impl SearchService {
             }
         }
         if staged > 0 {
-            self.blocking(move |index| index.commit(position)).await?;
+            self.commit(position).await?;
         }
         tracing::Span::current().record("applied", applied);
         Ok(applied)
@@ -112,8 +117,31 @@ impl SearchService {
         {
             let _guard = self.follow_lock.lock().await;
             self.blocking(|index| index.clear()).await?;
+            self.committed.send_replace(0);
         }
         self.catch_up(store).await
+    }
+
+    /// Commits what was staged as complete up to `position` and tells those waiting.
+    async fn commit(self: &Arc<Self>, position: i64) -> Result<(), HubError> {
+        self.blocking(move |index| index.commit(position)).await?;
+        self.committed.send_replace(position);
+        Ok(())
+    }
+
+    /// Waits until the searchable index is complete up to `change` (a store change number):
+    /// woken by the commits themselves, so a caller waits exactly as long as indexing takes.
+    pub async fn reached(&self, change: i64) {
+        let mut committed = self.committed.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail while it is borrowed.
+        let _ = committed.wait_for(|c| *c >= change).await;
+    }
+
+    /// Releases the index writer and its lock on the directory once the follower has stopped,
+    /// so that a hub opened again in the same process can open the same index at once.
+    pub async fn close(self: &Arc<Self>) -> Result<(), HubError> {
+        let _guard = self.follow_lock.lock().await;
+        self.blocking(|index| index.close()).await
     }
 
     /// Runs index work on the blocking pool: tantivy's writer and searches are synchronous.

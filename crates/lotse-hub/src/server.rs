@@ -102,7 +102,7 @@ impl Hub {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut jobs = scheduler::spawn_jobs(&self, &stop_rx);
         // Every process that serves keeps its own index current, replicas included.
-        jobs.push(tokio::spawn(search.follow(
+        jobs.push(tokio::spawn(search.clone().follow(
             self.store().clone(),
             Duration::from_millis(config.search_poll_ms),
             stop_rx,
@@ -112,6 +112,11 @@ impl Hub {
         stop_tx.send_replace(true);
         for job in jobs {
             let _ = job.await;
+        }
+        // Requests still holding the hub (a keep-alive connection, a spawned harvest) must not
+        // keep the index directory locked after serving has stopped.
+        if let Err(e) = search.close().await {
+            tracing::warn!(error = %e, "search index not closed cleanly");
         }
         Ok(served?)
     }

@@ -84,23 +84,44 @@ impl PingHandle {
     }
 }
 
+impl PingHandle {
+    /// How many committed change sets have been announced to the task so far: what a test can
+    /// compare to tell that a push that changed nothing announced nothing.
+    pub fn announced(&self) -> u64 {
+        self.shared.as_ref().map_or(0, |s| s.changes.load(Ordering::SeqCst))
+    }
+}
+
 /// Counters of the ping task, by result (`ok`, `failed`, `gave_up`).
 #[derive(Clone)]
 pub struct PingMetrics(pub Counter);
 
 /// Starts the background task; returns the handle for pushes and the task to abort on shutdown.
 pub fn spawn(target: PingTarget, metrics: PingMetrics) -> (PingHandle, JoinHandle<()>) {
-    let shared = Arc::new(Shared::default());
     let client = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .build()
         .unwrap_or_else(|_| reqwest::Client::new());
-    let task = tokio::spawn(run(shared.clone(), client, target, metrics));
+    spawn_with(HttpSender { client, target }, metrics)
+}
+
+/// Starts the task with any [`Send`]er: the HTTP one in service, a recording one in the tests
+/// of the timing, which run on a paused clock.
+fn spawn_with(sender: impl Sender, metrics: PingMetrics) -> (PingHandle, JoinHandle<()>) {
+    let shared = Arc::new(Shared::default());
+    let task = tokio::spawn(run(shared.clone(), sender, metrics));
     (PingHandle { shared: Some(shared) }, task)
 }
 
-async fn run(shared: Arc<Shared>, client: reqwest::Client, target: PingTarget, metrics: PingMetrics) {
+/// Delivers one ping carrying `head`.
+trait Sender: Send + Sync + 'static {
+    /// Where the pings go, for log lines.
+    fn target(&self) -> &str;
+    fn send(&self, head: i64) -> impl Future<Output = Result<(), Failure>> + Send;
+}
+
+async fn run(shared: Arc<Shared>, sender: impl Sender, metrics: PingMetrics) {
     let mut announced = 0u64;
     let mut last_sent: Option<Instant> = None;
     loop {
@@ -121,24 +142,24 @@ async fn run(shared: Arc<Shared>, client: reqwest::Client, target: PingTarget, m
         let mut attempt = 1;
         loop {
             last_sent = Some(Instant::now());
-            match send(&client, &target, head).await {
+            match sender.send(head).await {
                 Ok(()) => {
                     metrics.0.inc(&["ok"]);
                     break;
                 }
                 Err(Failure::Permanent(reason)) => {
                     metrics.0.inc(&["gave_up"]);
-                    tracing::warn!(url = %target.url, %reason, "hub refused the ping; not retrying");
+                    tracing::warn!(url = %sender.target(), %reason, "hub refused the ping; not retrying");
                     break;
                 }
                 Err(Failure::Transient(reason)) => {
                     metrics.0.inc(&["failed"]);
                     if attempt >= MAX_ATTEMPTS {
                         metrics.0.inc(&["gave_up"]);
-                        tracing::warn!(url = %target.url, %reason, attempt, "ping failed; giving up until the next change");
+                        tracing::warn!(url = %sender.target(), %reason, attempt, "ping failed; giving up until the next change");
                         break;
                     }
-                    tracing::debug!(url = %target.url, %reason, attempt, "ping failed; retrying");
+                    tracing::debug!(url = %sender.target(), %reason, attempt, "ping failed; retrying");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                     attempt += 1;
@@ -156,21 +177,167 @@ enum Failure {
     Permanent(String),
 }
 
-async fn send(client: &reqwest::Client, target: &PingTarget, head: i64) -> Result<(), Failure> {
-    let mut request = client
-        .post(&target.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(format!("{{\"modified\":{head}}}"));
-    if let Some(token) = &target.token {
-        request = request.bearer_auth(token.expose());
+/// Pings over HTTP with the node's token.
+struct HttpSender {
+    client: reqwest::Client,
+    target: PingTarget,
+}
+
+impl Sender for HttpSender {
+    fn target(&self) -> &str {
+        &self.target.url
     }
-    match request.send().await {
-        Ok(r) if r.status().is_success() => Ok(()),
-        Ok(r) if r.status().is_client_error() && r.status() != reqwest::StatusCode::TOO_MANY_REQUESTS => {
-            Err(Failure::Permanent(format!("status {}", r.status())))
+
+    async fn send(&self, head: i64) -> Result<(), Failure> {
+        let mut request = self
+            .client
+            .post(&self.target.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(format!("{{\"modified\":{head}}}"));
+        if let Some(token) = &self.target.token {
+            request = request.bearer_auth(token.expose());
         }
-        Ok(r) => Err(Failure::Transient(format!("status {}", r.status()))),
-        // reqwest errors name the URL but never the headers, so the token stays out of logs.
-        Err(e) => Err(Failure::Transient(e.to_string())),
+        match request.send().await {
+            Ok(r) if r.status().is_success() => Ok(()),
+            Ok(r) if r.status().is_client_error() && r.status() != reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                Err(Failure::Permanent(format!("status {}", r.status())))
+            }
+            Ok(r) => Err(Failure::Transient(format!("status {}", r.status()))),
+            // reqwest errors name the URL but never the headers, so the token stays out of logs.
+            Err(e) => Err(Failure::Transient(e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The timing of the task on a paused clock: the clock only moves when every task waits, so
+    //! intervals are exact and no test waits for real time to pass.
+
+    use std::sync::atomic::AtomicU32;
+
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::metrics::NodeMetrics;
+
+    /// Records every attempt (when, with which head) and fails the first `failures` of them.
+    struct Recorder {
+        attempts: mpsc::UnboundedSender<(Instant, i64)>,
+        failures: AtomicU32,
+        permanent: bool,
+    }
+
+    impl Sender for Recorder {
+        fn target(&self) -> &str {
+            "recorder"
+        }
+
+        async fn send(&self, head: i64) -> Result<(), Failure> {
+            let _ = self.attempts.send((Instant::now(), head));
+            let failing =
+                self.failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            match failing {
+                Ok(_) if self.permanent => Err(Failure::Permanent("refused".into())),
+                Ok(_) => Err(Failure::Transient("down".into())),
+                Err(_) => Ok(()),
+            }
+        }
+    }
+
+    fn start(
+        failures: u32,
+        permanent: bool,
+    ) -> (PingHandle, mpsc::UnboundedReceiver<(Instant, i64)>, NodeMetrics) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let metrics = NodeMetrics::new();
+        let recorder = Recorder { attempts: tx, failures: AtomicU32::new(failures), permanent };
+        let (handle, _task) = spawn_with(recorder, PingMetrics(metrics.pings.clone()));
+        (handle, rx, metrics)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_announced_at_once_then_at_most_once_per_interval() {
+        let (handle, mut rx, metrics) = start(0, false);
+        let begin = Instant::now();
+        handle.changed(1);
+        let first = rx.recv().await.unwrap();
+        assert_eq!(first, (begin, 1), "the first change is announced at once");
+        for head in 2..=15 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            handle.changed(head);
+        }
+        let burst_end = Instant::now();
+        let mut pings = vec![first];
+        while pings.last().unwrap().1 != 15 {
+            pings.push(rx.recv().await.unwrap());
+        }
+        let burst = burst_end - begin;
+        let most = 1 + (burst.as_secs_f64() / MIN_INTERVAL.as_secs_f64()).ceil() as usize;
+        assert!((2..=most).contains(&pings.len()), "{} pings in {burst:?}", pings.len());
+        for w in pings.windows(2) {
+            assert!(w[1].0 - w[0].0 >= MIN_INTERVAL, "pings closer than the interval: {pings:?}");
+            assert!(w[0].1 < w[1].1, "every ping carries a newer head: {pings:?}");
+        }
+        // The trailing ping follows the last change within one interval.
+        let last = pings.last().unwrap().0;
+        assert!(last >= burst_end && last <= burst_end + MIN_INTERVAL, "{pings:?}");
+        // Without a further change nothing more is sent, however long the node runs.
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        assert!(rx.try_recv().is_err());
+        assert_eq!(metrics.pings.get(&["ok"]), pings.len() as u64);
+        assert_eq!(handle.announced(), 15);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failed_pings_are_retried_with_doubling_backoff() {
+        let (handle, mut rx, metrics) = start(3, false);
+        let begin = Instant::now();
+        handle.changed(7);
+        let mut at = Vec::new();
+        for _ in 0..4 {
+            let (t, head) = rx.recv().await.unwrap();
+            assert_eq!(head, 7);
+            at.push(t - begin);
+        }
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(at, [ms(0), ms(500), ms(1500), ms(3500)]);
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        assert!(rx.try_recv().is_err(), "no attempt after the one that succeeded");
+        assert_eq!((metrics.pings.get(&["failed"]), metrics.pings.get(&["ok"])), (3, 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_task_gives_up_after_max_attempts_until_the_next_change() {
+        let (handle, mut rx, metrics) = start(u32::MAX, false);
+        let begin = Instant::now();
+        handle.changed(1);
+        let mut last = begin;
+        for attempt in 0..MAX_ATTEMPTS {
+            let (t, _) = rx.recv().await.unwrap();
+            if attempt > 0 {
+                // Doubling from the first backoff, never above the longest.
+                let expected = (FIRST_BACKOFF * 2u32.pow(attempt - 1)).min(MAX_BACKOFF);
+                assert_eq!(t - last, expected, "before attempt {}", attempt + 1);
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert!(rx.try_recv().is_err(), "no attempt after giving up");
+        assert_eq!(metrics.pings.get(&["failed"]), u64::from(MAX_ATTEMPTS));
+        assert_eq!(metrics.pings.get(&["gave_up"]), 1);
+        // The next change starts a new round.
+        handle.changed(2);
+        assert_eq!(rx.recv().await.unwrap().1, 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_ping_is_not_retried() {
+        let (handle, mut rx, metrics) = start(1, true);
+        handle.changed(1);
+        assert_eq!(rx.recv().await.unwrap().1, 1);
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        assert!(rx.try_recv().is_err());
+        assert_eq!((metrics.pings.get(&["gave_up"]), metrics.pings.get(&["failed"])), (1, 0));
     }
 }

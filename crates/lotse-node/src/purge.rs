@@ -24,6 +24,7 @@ pub struct TombstonePurge {
 impl TombstonePurge {
     /// Removes the tombstones deleted more than the retention period before `now` (Unix
     /// seconds); returns how many.
+    #[tracing::instrument(level = "debug", name = "purge", skip_all)]
     pub async fn run_once(&self, now: i64) -> Result<u64, StoreError> {
         let cutoff = now - i64::from(self.retention_days) * SECONDS_PER_DAY;
         let n = self.store.purge_tombstones(cutoff).await?;

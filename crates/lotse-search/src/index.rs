@@ -31,6 +31,8 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
     #[error("search index directory: {0}")]
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("search index closed")]
+    Closed,
 }
 
 /// One change of the hub's store, as the index applies it.
@@ -66,7 +68,8 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` once [`SearchIndex::close`] has released the writer and its lock on the directory.
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     /// The hub change number of the last commit (what searches see).
     checkpoint: Mutex<i64>,
     cache: SegmentCache,
@@ -128,7 +131,7 @@ impl SearchIndex {
             index,
             fields,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             checkpoint: Mutex::new(checkpoint),
             cache: SegmentCache::default(),
         })
@@ -169,7 +172,8 @@ impl SearchIndex {
                 .collect();
             workers.into_iter().map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
         });
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = guard.as_ref().ok_or(IndexError::Closed)?;
         for (change, doc) in changes.iter().zip(built.into_iter().flatten()) {
             let hub_id = match change {
                 Change::Upsert(item) => &item.hub_id,
@@ -186,13 +190,14 @@ impl SearchIndex {
     /// Commits what was staged, recording that the index is complete up to `checkpoint`, and
     /// makes it searchable.
     pub fn commit(&self, checkpoint: i64) -> Result<(), IndexError> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = guard.as_mut().ok_or(IndexError::Closed)?;
         let mut prepared = writer.prepare_commit()?;
         let payload =
             serde_json::to_string(&Payload { schema: SCHEMA_VERSION, checkpoint }).unwrap_or_default();
         prepared.set_payload(&payload);
         prepared.commit()?;
-        drop(writer);
+        drop(guard);
         self.reader.reload()?;
         *self.checkpoint.lock().unwrap_or_else(|p| p.into_inner()) = checkpoint;
         let searcher = self.reader.searcher();
@@ -209,7 +214,12 @@ impl SearchIndex {
 
     /// Removes everything (for a rebuild); searchable at once, checkpoint 0.
     pub fn clear(&self) -> Result<(), IndexError> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner()).delete_all_documents()?;
+        self.writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+            .ok_or(IndexError::Closed)?
+            .delete_all_documents()?;
         self.commit(0)
     }
 
@@ -246,10 +256,20 @@ impl SearchIndex {
         Ok(map::suggest(&searcher, &self.fields, &self.cache, q, lang, limit)?)
     }
 
-    /// Waits for background merges to finish (before a benchmark measures, or at shutdown).
+    /// Waits for background merges to finish and releases the writer with its lock on the
+    /// directory, so that the same directory can be opened again at once (a restart in the
+    /// same process). Searches keep working; changes fail with [`IndexError::Closed`].
+    pub fn close(&self) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(writer) = writer {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for background merges to finish (before a benchmark measures).
     pub fn wait_merging(self) -> Result<(), IndexError> {
-        let writer = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
-        writer.wait_merging_threads()?;
+        self.close()?;
         drop(self.index);
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! What the hub's and the node's web pages share: the page layout and its language, the
-//! security headers, CSRF protection, cookies and the static files.
+//! security headers, CSRF protection, cookies and login sessions, and the static files.
 //!
 //! Pages are server-rendered with askama; every page struct has a field `chrome: Chrome`
 //! that the shared layout (`templates/base.html`) reads. A crate's `askama.toml` lists this
@@ -14,6 +14,7 @@ pub mod csrf;
 mod lang;
 mod page;
 pub mod security;
+pub mod session;
 
 pub use chrome::{Chrome, NavItem, Site};
 pub use lang::{Lang, dir_of};

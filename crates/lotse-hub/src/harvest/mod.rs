@@ -277,6 +277,9 @@ impl Harvester {
         }
     }
 
+    // One span per harvest, so that the store calls and pages of a slow harvest can be
+    // followed in the log.
+    #[tracing::instrument(level = "debug", name = "harvest", skip_all, fields(node = %node_id))]
     async fn harvest_and_record(&self, node_id: &str) -> HarvestResult {
         let m = &self.inner.metrics;
         let started = Instant::now();

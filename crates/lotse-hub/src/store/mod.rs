@@ -398,6 +398,25 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
 }
 
+impl TryFrom<lotse_store::TokenRecord> for TokenInfo {
+    type Error = StoreError;
+
+    fn try_from(t: lotse_store::TokenRecord) -> Result<Self, StoreError> {
+        let role = Role::parse(&t.role)
+            .ok_or_else(|| StoreError::Inconsistent(format!("unknown role {:?}", t.role)))?;
+        Ok(TokenInfo { id: t.id, name: t.name, role, created_at: t.created_at, revoked_at: t.revoked_at })
+    }
+}
+
+impl From<lotse_store::TokenError> for StoreError {
+    fn from(e: lotse_store::TokenError) -> Self {
+        match e {
+            lotse_store::TokenError::DuplicateName(name) => StoreError::DuplicateTokenName(name),
+            lotse_store::TokenError::Database(e) => StoreError::Database(e),
+        }
+    }
+}
+
 /// The right to harvest one node, held for the duration of a harvest. On PostgreSQL it is a
 /// session-level advisory lock on a dedicated connection, so that several hub replicas never
 /// harvest the same node at once; on SQLite (one process per database file) it is empty, and

@@ -16,6 +16,8 @@
 #[allow(clippy::duplicate_mod)]
 #[path = "shared.rs"]
 mod shared;
+/// The token queries node and hub share, compiled for this database.
+use lotse_store::postgres::tokens;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared_quality.rs"]
 mod shared_quality;

@@ -60,17 +60,6 @@ fn node_from_row(row: &DbRow) -> Result<NodeInfo, StoreError> {
     })
 }
 
-pub(super) fn token_from_row(row: &DbRow) -> Result<TokenInfo, StoreError> {
-    let role: String = row.try_get("role")?;
-    Ok(TokenInfo {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Inconsistent(format!("unknown role {role:?}")))?,
-        created_at: row.try_get("created_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-    })
-}
-
 fn quarantine_from_row(row: &DbRow) -> Result<QuarantineEntry, StoreError> {
     let reason: String = row.try_get("reason")?;
     Ok(QuarantineEntry {
@@ -591,54 +580,27 @@ impl TokenStore for Store {
         now: i64,
     ) -> Result<TokenInfo, StoreError> {
         let mut write = super::begin_write(self).await?;
-        let row = sqlx::query(
-            "INSERT INTO tokens (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, name, role, created_at, revoked_at",
-        )
-        .bind(name)
-        .bind(role.as_str())
-        .bind(token_hash)
-        .bind(now)
-        .fetch_one(&mut *write)
-        .await
-        .map_err(|e| unique_violation(e, || StoreError::DuplicateTokenName(name.to_owned())))?;
-        let token = token_from_row(&row)?;
+        let token = super::tokens::create(&mut *write, name, role.as_str(), token_hash, now).await?;
         super::end_write(write).await?;
-        Ok(token)
+        token.try_into()
     }
 
     #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenInfo>, StoreError> {
-        sqlx::query("SELECT id, name, role, created_at, revoked_at FROM tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(super::reader(self))
-            .await?
-            .as_ref()
-            .map(token_from_row)
-            .transpose()
+        super::tokens::by_hash(super::reader(self), token_hash).await?.map(TryInto::try_into).transpose()
     }
 
     #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        sqlx::query("SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id")
-            .fetch_all(super::reader(self))
-            .await?
-            .iter()
-            .map(token_from_row)
-            .collect()
+        super::tokens::list(super::reader(self)).await?.into_iter().map(TryInto::try_into).collect()
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(token = id), err(level = "debug"))]
     async fn revoke_token(&self, id: i64, now: i64) -> Result<bool, StoreError> {
         let mut write = super::begin_write(self).await?;
-        let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *write)
-            .await?
-            .rows_affected();
+        let done = super::tokens::revoke(&mut *write, id, now).await?;
         super::end_write(write).await?;
-        Ok(done == 1)
+        Ok(done)
     }
 }
 

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::Store;
-use super::shared::{DbRow, joined_placement, token_from_row};
+use super::shared::{DbRow, joined_placement};
 use crate::store::quality::{
     LinkCheck, LinkCheckStore, QualityAggregate, QualityInput, QualityRow, QualityStore, SessionStore,
     Snapshot, SnapshotScope, SnapshotStore,
@@ -418,7 +418,7 @@ impl SessionStore for Store {
 
     #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn session_token(&self, session_hash: &str, now: i64) -> Result<Option<TokenInfo>, StoreError> {
-        sqlx::query(
+        sqlx::query_as::<_, lotse_store::TokenRecord>(
             "SELECT t.id, t.name, t.role, t.created_at, t.revoked_at FROM operator_sessions s \
              JOIN tokens t ON t.id = s.token_id \
              WHERE s.session_hash = $1 AND s.expires_at > $2 AND t.revoked_at IS NULL",
@@ -427,8 +427,7 @@ impl SessionStore for Store {
         .bind(now)
         .fetch_optional(super::reader(self))
         .await?
-        .as_ref()
-        .map(token_from_row)
+        .map(TryInto::try_into)
         .transpose()
     }
 

@@ -413,7 +413,7 @@ async fn snapshots_trends_and_coverage(db: TestDb) {
 }
 
 /// A loopback server that counts requests and answers by path: `/ok` 200, `/head-405` 405 to
-/// HEAD and 200 to GET, `/slow` after 3 s, `/gone` 404, `/to?u=URL` a redirect to URL.
+/// HEAD and 200 to GET, `/slow` never, `/gone` 404, `/to?u=URL` a redirect to URL.
 #[derive(Clone)]
 struct Target {
     addr: std::net::SocketAddr,
@@ -434,10 +434,8 @@ impl Target {
                 let path = uri.path();
                 let r: Response = match path {
                     "/head-405" if method == Method::HEAD => StatusCode::METHOD_NOT_ALLOWED.into_response(),
-                    "/slow" => {
-                        tokio::time::sleep(Duration::from_secs(3)).await;
-                        StatusCode::OK.into_response()
-                    }
+                    // Never answers: the checker's own timeout ends the request.
+                    "/slow" => std::future::pending().await,
                     "/gone" => StatusCode::NOT_FOUND.into_response(),
                     "/to" => {
                         let target = uri.query().and_then(|q| q.strip_prefix("u=")).unwrap_or("/");

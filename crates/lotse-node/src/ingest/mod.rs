@@ -147,6 +147,8 @@ pub async fn push(state: &AppState, token: &TokenInfo, push: Push) -> Result<Ing
 }
 
 /// [`push`] for any [`Actor`]; the steward pages use it for accounts with a password.
+// The span names neither the actor (an account name is personal data) nor the body.
+#[tracing::instrument(level = "debug", name = "ingest", skip_all, fields(operation = push.operation.as_str()))]
 pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<IngestOutcome, IngestError> {
     let now = now_unix();
     let Push { operation, mode, format, body } = push;

@@ -230,9 +230,6 @@ pub async fn logout(
     {
         return page::internal(q.lang(), &e);
     }
-    (
-        [(header::SET_COOKIE, lotse_web::cookie::clear(SESSION_COOKIE))],
-        Redirect::to(&page::href(q.lang(), "/anmelden")),
-    )
+    ([(header::SET_COOKIE, SESSION_COOKIE.clear())], Redirect::to(&page::href(q.lang(), "/anmelden")))
         .into_response()
 }

@@ -9,15 +9,15 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_http::token::{generate_token_with_prefix, hash_token};
 use lotse_web::Lang;
+use lotse_web::session::SessionCookie;
 
 use crate::ingest::{Actor, now_unix};
 use crate::state::AppState;
 use crate::store::{Session, SessionOwner};
 
-/// The name of the session cookie.
-pub const SESSION_COOKIE: &str = "lotse_session";
+/// The session cookie.
+pub const SESSION_COOKIE: SessionCookie = SessionCookie("lotse_session");
 
 /// A request of a logged-in steward.
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ impl StewardSession {
 
 /// The session cookie's value in `headers`, hashed.
 pub fn cookie_hash(headers: &HeaderMap) -> Option<String> {
-    lotse_web::cookie::get(headers, SESSION_COOKIE).filter(|v| !v.is_empty()).map(hash_token)
+    SESSION_COOKIE.hash_in(headers)
 }
 
 /// Opens a session; returns the `Set-Cookie` header value.
@@ -46,7 +46,7 @@ pub async fn open(
     owner: SessionOwner,
     name: &str,
 ) -> Result<axum::http::HeaderValue, crate::store::StoreError> {
-    let id = generate_token_with_prefix("");
+    let session = SESSION_COOKIE.new_session();
     let now = now_unix();
     let max_age = u64::from(state.config.session_hours) * 3600;
     // Expired sessions of others are cleared on the way, so the table does not grow forever.
@@ -54,7 +54,7 @@ pub async fn open(
     state
         .store
         .create_session(&Session {
-            id_hash: hash_token(id.expose()),
+            id_hash: session.id_hash.clone(),
             node_id: state.config.node_id.clone(),
             owner,
             name: name.to_owned(),
@@ -63,7 +63,7 @@ pub async fn open(
         })
         .await?;
     let secure = lotse_web::cookie::behind_tls(headers, Some(&state.public_url));
-    Ok(lotse_web::cookie::set(SESSION_COOKIE, id.expose(), Some(max_age), secure))
+    Ok(SESSION_COOKIE.set(&session, max_age, secure))
 }
 
 /// Where an unauthenticated page request is sent: the login page, with the page to return to.

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lotse_http::token::{generate_token, hash_token};
+use lotse_http::token::hash_token;
 use lotse_web::{Chrome, Lang, Site, cookie, csrf::CsrfToken, html_page};
 use serde::Deserialize;
 
@@ -66,17 +66,16 @@ pub(super) async fn login(
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     };
-    let session = generate_token();
+    let session = SESSION_COOKIE.new_session();
     let now = crate::unix_now();
     let ttl = hub.config().session_ttl_secs;
     let expires = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
-    if let Err(e) = hub.store().create_session(&hash_token(session.expose()), token.id, now, expires).await {
+    if let Err(e) = hub.store().create_session(&session.id_hash, token.id, now, expires).await {
         return failed(lang, &e);
     }
     let secure = cookie::behind_tls(&headers, hub.config().public_url.as_deref());
     let mut r = Redirect::to(&href(lang, "/betrieb")).into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, cookie::set(SESSION_COOKIE, session.expose(), Some(ttl), secure));
+    r.headers_mut().append(header::SET_COOKIE, SESSION_COOKIE.set(&session, ttl, secure));
     r
 }
 
@@ -97,13 +96,13 @@ pub(super) async fn logout(
     if let Err(r) = csrf.verify(&form.csrf, lang) {
         return r.into_response();
     }
-    if let Some(id) = cookie::get(&headers, SESSION_COOKIE)
-        && let Err(e) = state.hub.store().delete_session(&hash_token(id), crate::unix_now()).await
+    if let Some(hash) = SESSION_COOKIE.hash_in(&headers)
+        && let Err(e) = state.hub.store().delete_session(&hash, crate::unix_now()).await
     {
         return failed(lang, &e);
     }
     let mut r = Redirect::to(&href(lang, LOGIN_PATH)).into_response();
-    r.headers_mut().append(header::SET_COOKIE, cookie::clear(SESSION_COOKIE));
+    r.headers_mut().append(header::SET_COOKIE, SESSION_COOKIE.clear());
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
