@@ -9,47 +9,45 @@
 //! carries the standard version the origin node validated with, so that the next hub up can
 //! report it.
 
-use serde::Serialize;
+use lotse_standard::rpde;
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::metrics::HubMetrics;
-use crate::store::{HubStore, StoreError};
+use crate::store::{FeedRow, HubStore, StoreError};
 
+/// A page of the feed as it is written: the shared wire type, with each offer's stored JSON
+/// copied in as it is.
+pub type Page = rpde::Page<Box<RawValue>>;
+
+// For the API description only (its doc comment is the schema's description): the wire type
+// is `lotse_standard::rpde::Item`, and a test keeps the members of both equal.
 /// One item of the feed: an offer (`updated`) or a tombstone (`deleted`, without `data`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, ToSchema)]
 pub struct FeedItem {
     /// `updated` or `deleted`.
-    pub state: &'static str,
+    pub state: String,
     /// Always `Offer`.
-    pub kind: &'static str,
+    pub kind: String,
     /// `{node_id}/{id}`.
     pub id: String,
     /// The hub's change number.
     pub modified: i64,
-    /// The offer in the standard's JSON; absent on tombstones.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub data: Option<Box<RawValue>>,
     /// The standard version the origin node validated the offer with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_version: Option<String>,
+    /// The offer in the standard's JSON; absent on tombstones.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
 }
 
+// For the API description only: the wire type is `lotse_standard::rpde::Page`.
 /// A page of the feed.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, ToSchema)]
 pub struct FeedPage {
     /// The URL of the next page; on the last page (no items) the page's own URL.
     pub next: String,
     pub items: Vec<FeedItem>,
     pub license: String,
-}
-
-impl FeedPage {
-    /// Whether this is the last page for now (no items).
-    pub fn is_last(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 /// Why a page could not be built.
@@ -84,34 +82,106 @@ pub async fn page(
     page_size: u32,
     base: &str,
     license: &str,
-) -> Result<FeedPage, FeedError> {
+) -> Result<Page, FeedError> {
     let rows = store.feed_page(after.map_or(0, |a| a.0), page_size).await?;
     metrics.feed_reads.inc(&[]);
+    Ok(build(rows, after, base, license)?)
+}
+
+/// The page of `rows`, the page after `after`.
+fn build(
+    rows: Vec<FeedRow>,
+    after: Option<(i64, &str)>,
+    base: &str,
+    license: &str,
+) -> serde_json::Result<Page> {
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        let data = match row.data {
-            Some(d) => Some(RawValue::from_string(d)?),
-            None => None,
-        };
-        items.push(FeedItem {
-            state: if data.is_some() { "updated" } else { "deleted" },
-            kind: "Offer",
-            id: format!("{}/{}", row.node_id, row.id),
-            modified: row.modified,
-            data,
-            standard_version: row.standard_version,
+        let id = format!("{}/{}", row.node_id, row.id);
+        items.push(match row.data {
+            Some(d) => rpde::Item::updated(id, row.modified, row.standard_version, RawValue::from_string(d)?),
+            None => rpde::Item::deleted(id, row.modified),
         });
     }
     let next = match items.last() {
         Some(last) => page_url(base, Some((last.modified, &last.id))),
         None => page_url(base, after),
     };
-    Ok(FeedPage { next, items, license: license.to_owned() })
+    Ok(rpde::Page { next, items, license: license.to_owned() })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::page_url;
+    use utoipa::PartialSchema;
+    use utoipa::openapi::{RefOr, Schema};
+
+    use super::*;
+
+    fn row(node_id: &str, id: &str, modified: i64, data: Option<&str>) -> FeedRow {
+        FeedRow {
+            node_id: node_id.into(),
+            id: id.into(),
+            modified,
+            data: data.map(str::to_owned),
+            standard_version: data.map(|_| "1.0.0".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_bytes_are_pinned() {
+        let rows = vec![
+            row("essen", "a:1", 3, Some(r#"{"id":"a:1","x":"ü\"\u0001"}"#)),
+            FeedRow { standard_version: None, ..row("bochum", "c", 4, Some("{}")) },
+            row("essen", "b ü", 5, None),
+        ];
+        let page = build(rows, None, "http://h", "https://lic").unwrap();
+        assert!(!page.is_last());
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            concat!(
+                r#"{"next":"http://h/feed/offers?afterTimestamp=5&afterId=essen%2Fb+%C3%BC","items":["#,
+                r#"{"state":"updated","kind":"Offer","id":"essen/a:1","modified":3,"standard_version":"1.0.0","data":{"id":"a:1","x":"ü\"\u0001"}},"#,
+                r#"{"state":"updated","kind":"Offer","id":"bochum/c","modified":4,"data":{}},"#,
+                r#"{"state":"deleted","kind":"Offer","id":"essen/b ü","modified":5}"#,
+                r#"],"license":"https://lic"}"#
+            )
+        );
+        let last = build(Vec::new(), Some((7, "essen/x")), "http://h", "l").unwrap();
+        assert!(last.is_last());
+        assert_eq!(
+            serde_json::to_string(&last).unwrap(),
+            r#"{"next":"http://h/feed/offers?afterTimestamp=7&afterId=essen%2Fx","items":[],"license":"l"}"#
+        );
+    }
+
+    fn members<T: PartialSchema>() -> (Vec<String>, Vec<String>) {
+        match T::schema() {
+            RefOr::T(Schema::Object(o)) => (o.properties.keys().cloned().collect(), o.required),
+            _ => panic!("not an object schema"),
+        }
+    }
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_documented_shape_has_the_wire_members() {
+        let (page, required) = members::<FeedPage>();
+        assert_eq!(page, sorted(rpde::PAGE_MEMBERS));
+        assert_eq!(
+            sorted(&required.iter().map(String::as_str).collect::<Vec<_>>()),
+            sorted(rpde::PAGE_MEMBERS)
+        );
+        let (item, required) = members::<FeedItem>();
+        assert_eq!(item, sorted(rpde::ITEM_MEMBERS));
+        assert_eq!(
+            sorted(&required.iter().map(String::as_str).collect::<Vec<_>>()),
+            sorted(&rpde::ITEM_MEMBERS[..4])
+        );
+    }
 
     #[test]
     fn page_urls() {

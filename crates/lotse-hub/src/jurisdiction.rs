@@ -4,9 +4,12 @@
 //! (Kreis or kreisfreie Stadt), 3 a Regierungsbezirk and 2 a Land. Prefixes let a regional hub
 //! that feeds a state-level hub be registered there with one entry instead of fifty-three. An
 //! offer lies inside the jurisdiction when the declared AGS of each of its locations and each
-//! AGS of its service area start with one of the prefixes.
+//! AGS of its service area start with one of the prefixes. [`outside`] names the offending ones
+//! by where the offer declares them ([`AgsSite`]); [`findings`] turns them into the
+//! quarantine's findings.
 
 use lotse_standard::Offer;
+use lotse_standard::model::AgsSite;
 use serde::Serialize;
 
 /// A finding of the hub's own checks, in the same shape as the standard's findings
@@ -64,29 +67,43 @@ pub fn covers(jurisdiction: &[String], ags: &str) -> bool {
     jurisdiction.iter().any(|prefix| ags.starts_with(prefix.as_str()))
 }
 
+/// An AGS of an offer that lies outside the jurisdiction, and where the offer declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside {
+    pub site: AgsSite,
+    pub ags: String,
+}
+
+/// The AGS of an offer (each location's, then each of its service area) that lie outside the
+/// jurisdiction, in the offer's order.
+pub fn outside(offer: &Offer, jurisdiction: &[String]) -> Vec<Outside> {
+    offer
+        .declared_ags()
+        .filter(|(_, ags)| !covers(jurisdiction, ags))
+        .map(|(site, ags)| Outside { site, ags: ags.to_owned() })
+        .collect()
+}
+
+/// One finding per AGS outside the jurisdiction, pointing at it.
+pub fn findings(outside: &[Outside], jurisdiction: &[String]) -> Vec<HubFinding> {
+    let listed = jurisdiction.join(", ");
+    outside
+        .iter()
+        .map(|o| {
+            let ags = &o.ags;
+            HubFinding::error(
+                "outside_jurisdiction",
+                o.site.pointer(),
+                format!("AGS {ags} liegt außerhalb der Zuständigkeit dieses Knotens ({listed})."),
+                format!("AGS {ags} lies outside this node's jurisdiction ({listed})."),
+            )
+        })
+        .collect()
+}
+
 /// One finding per location or service-area entry outside the jurisdiction.
 pub fn check(offer: &Offer, jurisdiction: &[String]) -> Vec<HubFinding> {
-    let listed = jurisdiction.join(", ");
-    let outside = |pointer: String, ags: &str| {
-        HubFinding::error(
-            "outside_jurisdiction",
-            pointer,
-            format!("AGS {ags} liegt außerhalb der Zuständigkeit dieses Knotens ({listed})."),
-            format!("AGS {ags} lies outside this node's jurisdiction ({listed})."),
-        )
-    };
-    let mut findings = Vec::new();
-    for (i, location) in offer.locations.iter().enumerate() {
-        if !covers(jurisdiction, &location.ags) {
-            findings.push(outside(format!("/locations/{i}/ags"), &location.ags));
-        }
-    }
-    for (i, ags) in offer.service_area.iter().enumerate() {
-        if !covers(jurisdiction, ags) {
-            findings.push(outside(format!("/service_area/{i}"), ags));
-        }
-    }
-    findings
+    findings(&outside(offer, jurisdiction), jurisdiction)
 }
 
 #[cfg(test)]
@@ -123,6 +140,47 @@ mod tests {
         assert!(findings.iter().all(|f| f.code == "outside_jurisdiction" && f.severity == "error"));
         let json = serde_json::to_value(&findings[0]).unwrap();
         assert!(json["message"]["de"].as_str().unwrap().contains("Zuständigkeit"));
+    }
+
+    #[test]
+    fn outside_names_each_offending_site() {
+        let mut offer: Offer = serde_json::from_value(serde_json::json!({
+            "id": "o1",
+            "offer_type": "beratung",
+            "title": {"de": "Beratung"},
+            "description": {"de": "Beratung für Zugewanderte"},
+            "provider": {"name": "Träger", "kind": "traeger"},
+            "status": "active",
+            "target_groups": ["alle_zugewanderten"],
+            "languages": ["de"],
+            "cost": {"kind": "free"},
+            "delivery": "presential",
+            "locations": [
+                {"street": "Markt 1", "postcode": "45127", "city": "Essen", "ags": "05113000"},
+                {"street": "Markt 2", "postcode": "44135", "city": "Dortmund", "ags": "05913000"}
+            ],
+            "contact": {"email": "a@b.de"}
+        }))
+        .unwrap();
+        offer.service_area = vec!["05913000".into(), "05562004".into()];
+        let j = vec!["05913000".to_owned()];
+        let out = outside(&offer, &j);
+        assert_eq!(
+            out,
+            [
+                Outside { site: AgsSite::Location(0), ags: "05113000".into() },
+                Outside { site: AgsSite::ServiceArea(1), ags: "05562004".into() }
+            ]
+        );
+        let f = check(&offer, &j);
+        assert_eq!(f, findings(&out, &j));
+        assert_eq!(f[0].pointer, "/locations/0/ags");
+        assert_eq!(f[1].pointer, "/service_area/1");
+        assert_eq!(f[0].message.en, "AGS 05113000 lies outside this node's jurisdiction (05913000).");
+        assert_eq!(
+            f[1].message.de,
+            "AGS 05562004 liegt außerhalb der Zuständigkeit dieses Knotens (05913000)."
+        );
     }
 
     /// A minimal offer without locations, built by hand so that this unit test does not need

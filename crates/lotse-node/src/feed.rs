@@ -12,8 +12,11 @@
 //! version. `data` is the offer exactly as stored, in the standard's JSON. Tombstones have no
 //! `data` and no `standard_version`.
 //!
-//! The body is written by hand: `data` is already JSON text, and copying it into the page
-//! verbatim avoids parsing every offer on every read.
+//! The wire types are [`lotse_standard::rpde::Page`] and [`lotse_standard::rpde::Item`], which
+//! the hub writes and reads too. The body is written by hand all the same: `data` is already
+//! JSON text, and copying it into the page verbatim avoids parsing every offer on every read
+//! (building the shared type from stored text would parse it). A test keeps the hand-written
+//! bytes equal to the shared type's.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
@@ -44,6 +47,7 @@ pub struct FeedQuery {
     pub after_id: Option<String>,
 }
 
+// The wire type is `lotse_standard::rpde::Page`; a test keeps the members of both equal.
 /// An RPDE page (documentation of the shape; the body is written by [`render_page`]).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FeedPage {
@@ -54,6 +58,7 @@ pub struct FeedPage {
     pub license: String,
 }
 
+// The wire type is `lotse_standard::rpde::Item`; a test keeps the members of both equal.
 /// An RPDE item: an offer (`updated`) or a tombstone (`deleted`).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FeedItem {
@@ -101,7 +106,8 @@ fn parse_position(q: &FeedQuery) -> Result<Option<(i64, &str)>, Problem> {
     }
 }
 
-/// Writes a page as JSON text.
+/// Writes a page as JSON text: the bytes serde_json writes for the page as a
+/// [`lotse_standard::rpde::Page`].
 pub fn render_page(public_url: &str, license: &str, own: Option<(i64, &str)>, rows: &[FeedRow]) -> String {
     let next = match rows.last() {
         Some(last) => page_url(public_url, Some((last.modified, &last.id))),
@@ -183,7 +189,11 @@ pub async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> 
 
 #[cfg(test)]
 mod tests {
+    use lotse_standard::rpde;
     use serde_json::Value;
+    use serde_json::value::RawValue;
+    use utoipa::PartialSchema;
+    use utoipa::openapi::{RefOr, Schema};
 
     use super::*;
 
@@ -224,6 +234,95 @@ mod tests {
         let text = render_page("http://n", "l", None, &[]);
         let page: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(page["next"], "http://n/feed/offers");
+    }
+
+    /// The page as the shared wire type, written by serde_json.
+    fn shared(public_url: &str, license: &str, own: Option<(i64, &str)>, rows: &[FeedRow]) -> String {
+        let next = match rows.last() {
+            Some(last) => page_url(public_url, Some((last.modified, &last.id))),
+            None => page_url(public_url, own),
+        };
+        let items = rows
+            .iter()
+            .map(|r| match &r.data {
+                Some(d) => rpde::Item::updated(
+                    r.id.clone(),
+                    r.modified,
+                    r.standard_version.clone(),
+                    RawValue::from_string(d.clone()).unwrap(),
+                ),
+                None => rpde::Item::deleted(r.id.clone(), r.modified),
+            })
+            .collect();
+        serde_json::to_string(&rpde::Page { next, items, license: license.to_owned() }).unwrap()
+    }
+
+    #[test]
+    fn the_bytes_are_pinned() {
+        let rows = [
+            row("a:1", 3, Some(r#"{"id":"a:1","x":"ü\"\u0001"}"#)),
+            FeedRow { standard_version: None, ..row("c", 4, Some("{}")) },
+            row("b/ü \"q\"", 5, None),
+        ];
+        let text = render_page("http://n", "https://lic", None, &rows);
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"next":"http://n/feed/offers?afterTimestamp=5&afterId=b%2F%C3%BC+%22q%22","items":["#,
+                r#"{"state":"updated","kind":"Offer","id":"a:1","modified":3,"standard_version":"1.0.0","data":{"id":"a:1","x":"ü\"\u0001"}},"#,
+                r#"{"state":"updated","kind":"Offer","id":"c","modified":4,"data":{}},"#,
+                r#"{"state":"deleted","kind":"Offer","id":"b/ü \"q\"","modified":5}"#,
+                r#"],"license":"https://lic"}"#
+            )
+        );
+        assert_eq!(
+            render_page("http://n", "l", Some((7, "x")), &[]),
+            r#"{"next":"http://n/feed/offers?afterTimestamp=7&afterId=x","items":[],"license":"l"}"#
+        );
+    }
+
+    #[test]
+    fn the_hand_writer_writes_the_shared_wire_type() {
+        let rows = [
+            row("a:1", 3, Some(r#"{"id":"a:1","x":"ü\"\u0001","n":[1.5,null,true]}"#)),
+            FeedRow { standard_version: None, ..row("c", 4, Some("{}")) },
+            row("b/ü \"q\"\n", 5, None),
+        ];
+        for (own, rows) in [(None, &rows[..]), (Some((9, "z z")), &[][..]), (None, &rows[2..])] {
+            assert_eq!(
+                render_page("http://n", "lic \"x\"", own, rows),
+                shared("http://n", "lic \"x\"", own, rows)
+            );
+        }
+    }
+
+    fn members<T: PartialSchema>() -> (Vec<String>, Vec<String>) {
+        match T::schema() {
+            RefOr::T(Schema::Object(o)) => (o.properties.keys().cloned().collect(), o.required),
+            _ => panic!("not an object schema"),
+        }
+    }
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_documented_shape_has_the_wire_members() {
+        let (page, required) = members::<FeedPage>();
+        assert_eq!(page, sorted(rpde::PAGE_MEMBERS));
+        assert_eq!(
+            sorted(&required.iter().map(String::as_str).collect::<Vec<_>>()),
+            sorted(rpde::PAGE_MEMBERS)
+        );
+        let (item, required) = members::<FeedItem>();
+        assert_eq!(item, sorted(rpde::ITEM_MEMBERS));
+        assert_eq!(
+            sorted(&required.iter().map(String::as_str).collect::<Vec<_>>()),
+            sorted(&rpde::ITEM_MEMBERS[..4])
+        );
     }
 
     #[test]

@@ -2,17 +2,20 @@
 //!
 //! This crate is the one place where the rules of the standard live: the typed model, the
 //! embedded JSON Schema and vocabularies, the readers that turn JSON and CSV bytes into records,
-//! and the validator that checks records and reports findings. Node and hub run the very same
+//! the validator that checks records and reports findings, the canonical JSON of an offer
+//! (`canonical`) and the RPDE wire types of the feeds (`rpde`). Node and hub run the very same
 //! code. Architecture invariant: nothing here does I/O or knows of HTTP or SQL; callers hand in
 //! bytes and the current date, and get records and findings back.
 
 #![forbid(unsafe_code)]
 
+pub mod canonical;
 pub mod csv;
 pub mod date;
 pub mod finding;
 pub mod model;
 pub mod read;
+pub mod rpde;
 pub mod validate;
 pub mod vocab;
 

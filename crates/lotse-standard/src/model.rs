@@ -48,6 +48,36 @@ pub struct Offer {
     pub verified_at: Option<String>,
 }
 
+impl Offer {
+    /// Every AGS the offer declares, with where: each location's `ags`, then each entry of the
+    /// service area, in the record's order.
+    pub fn declared_ags(&self) -> impl Iterator<Item = (AgsSite, &str)> {
+        let locations =
+            self.locations.iter().enumerate().map(|(i, l)| (AgsSite::Location(i), l.ags.as_str()));
+        let area = self.service_area.iter().enumerate().map(|(i, a)| (AgsSite::ServiceArea(i), a.as_str()));
+        locations.chain(area)
+    }
+}
+
+/// Where an offer declares an AGS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AgsSite {
+    /// The `ags` of location `i`.
+    Location(usize),
+    /// Entry `i` of the service area.
+    ServiceArea(usize),
+}
+
+impl AgsSite {
+    /// The JSON pointer of the AGS in the offer.
+    pub fn pointer(self) -> String {
+        match self {
+            AgsSite::Location(i) => format!("/locations/{i}/ags"),
+            AgsSite::ServiceArea(i) => format!("/service_area/{i}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {

@@ -2,7 +2,7 @@
 
 use lotse_standard::date::Date;
 use lotse_standard::read::{InputFormat, Record, read_records};
-use lotse_standard::validate::{RecordReport, Validator};
+use lotse_standard::validate::{self, Checked, Finished, Position, RecordReport, Validator};
 use lotse_standard::{Code, Severity};
 use serde_json::{Value, json};
 
@@ -315,6 +315,91 @@ fn border_tolerance() {
         v
     });
     assert!(near.offer.is_some(), "a border warning does not reject the record");
+}
+
+#[test]
+fn positions_name_where_each_location_lies() {
+    let region = lotse_geo::ruhr();
+    let essen = region.municipality("05113000").unwrap();
+    let start = essen.interior_point();
+    let mut lon = start.lon;
+    while region.locate(lotse_geo::LatLon::new(start.lat, lon)).map(|m| m.ags.as_str()) == Some("05113000") {
+        lon += 0.0005;
+    }
+    let mut v = valid();
+    let first = v["locations"][0].clone();
+    let at = |lat: f64, lon: f64| {
+        let mut l = first.clone();
+        l["lat"] = json!(lat);
+        l["lon"] = json!(lon);
+        l
+    };
+    let mut without = first.clone();
+    without.as_object_mut().unwrap().remove("lat");
+    without.as_object_mut().unwrap().remove("lon");
+    v["locations"] = json!([
+        at(51.4566, 7.0137),
+        at(start.lat, lon + 0.002),
+        at(start.lat, lon + 0.05),
+        at(7.0137, 51.4566),
+        at(50.9413, 6.9583),
+        without,
+        "not a location"
+    ]);
+    let checked = Validator::new(today()).check(&v);
+    assert_eq!(
+        checked.positions,
+        [
+            Position::Inside,
+            Position::NearBorder,
+            Position::Elsewhere,
+            Position::Swapped,
+            Position::OutsideRegion,
+            Position::Unchecked,
+            Position::Unchecked
+        ]
+    );
+    // The findings are the same as the record's report has, before the finishing step orders
+    // them.
+    let mut sorted = checked.findings.clone();
+    sorted.sort_by_key(|f| f.severity);
+    assert_eq!(check(v.clone()).findings, sorted);
+}
+
+#[test]
+fn the_finishing_step_types_the_offer_or_gives_the_record_back() {
+    let v = Validator::new(today());
+    let mut record = valid();
+    record["title"].as_object_mut().unwrap().remove("en");
+    match validate::finish(v.check(&record), record.clone()) {
+        Finished::Offer(valid) => {
+            assert_eq!(valid.offer.id, "essen-vhs-ik-001");
+            assert_eq!(valid.positions, [Position::Inside]);
+            assert_eq!(valid.findings, check(record).findings);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut bad = valid();
+    bad["offer_type"] = json!("nonsense");
+    match validate::finish(v.check(&bad), bad.clone()) {
+        Finished::Rejected { findings, value } => {
+            assert_eq!(value, bad);
+            assert_eq!(findings, check(bad).findings);
+            assert!(findings.windows(2).all(|w| w[0].severity <= w[1].severity));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A record the walker passes but the model cannot read: the walker's result is handed in
+    // as if it had found nothing.
+    match validate::finish(Checked::default(), json!({"id": "x"})) {
+        Finished::Unreadable { findings } => {
+            assert_eq!(findings.len(), 1);
+            assert_eq!(findings[0].code, Code::TypeMismatch);
+            assert_eq!(findings[0].pointer, "");
+            assert!(findings[0].message.en.starts_with("Record not readable: "));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

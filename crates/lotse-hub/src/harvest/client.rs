@@ -6,11 +6,14 @@
 //! Both name the same page in a correct feed, but the checkpoint is what a crash resumes from,
 //! so using it throughout keeps one source of truth; and a node whose `public_url` is
 //! misconfigured (`next` pointing at `0.0.0.0`, say) is still harvested.
+//!
+//! Pages are read with the lenient read types of [`lotse_standard::rpde`], the same module
+//! that holds the wire types node and hub write.
 
 use std::time::Duration;
 
+use lotse_standard::rpde::{KIND_OFFER, ReadItem, ReadPage};
 use reqwest::{StatusCode, Url};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::egress;
@@ -29,34 +32,6 @@ pub enum FetchError {
         "Feed-Abruf nach {attempts} Versuchen fehlgeschlagen / feed request failed after {attempts} attempts: {message}"
     )]
     Failed { attempts: u32, message: String },
-}
-
-/// The wire form of a page, as far as the hub reads it. Items are read into [`WireItem`]
-/// directly rather than as generic JSON, which saves building a map per item.
-#[derive(Debug, Deserialize)]
-struct WirePage {
-    items: Vec<WireItem>,
-}
-
-/// The wire form of an item; members the hub does not use are skipped.
-#[derive(Debug, Deserialize)]
-struct WireItem {
-    #[serde(default)]
-    id: Value,
-    #[serde(default)]
-    modified: Value,
-    #[serde(default)]
-    state: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    data: Option<Value>,
-    /// Lotse's name for the standard version the node validated with.
-    #[serde(default)]
-    standard_version: Option<String>,
-    /// The same in the camel case other RPDE libraries use.
-    #[serde(default, rename = "standardVersion")]
-    standard_version_camel: Option<String>,
 }
 
 /// One item of a node's feed.
@@ -88,25 +63,15 @@ impl FeedItem {
 /// Parses one item. An item without a usable `id` or `modified` makes the page unusable (the
 /// checkpoint could not be placed after it), so it is an error; anything else the hub cannot
 /// use becomes [`ItemBody::Unusable`].
-fn parse_item(v: WireItem) -> Result<FeedItem, String> {
-    let id = match &v.id {
-        Value::String(s) if !s.is_empty() => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => return Err(format!("item without a usable id: {other}")),
-    };
-    // RPDE allows `modified` as a number or a string of digits.
-    let modified = match &v.modified {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.parse::<i64>().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| format!("item {id:?} without an integer modified"))?;
+fn parse_item(v: ReadItem) -> Result<FeedItem, String> {
+    let id = v.id().ok_or_else(|| format!("item without a usable id: {}", v.id))?;
+    let modified = v.modified().ok_or_else(|| format!("item {id:?} without an integer modified"))?;
     let standard_version = v.standard_version.or(v.standard_version_camel);
     let kind = v.kind;
     let data = v.data.filter(|d| !d.is_null());
     let body = match (v.state.as_deref(), data) {
         (Some("deleted"), _) => ItemBody::Deleted,
-        _ if kind.as_deref().is_some_and(|k| k != "Offer") => ItemBody::Unusable {
+        _ if kind.as_deref().is_some_and(|k| k != KIND_OFFER) => ItemBody::Unusable {
             code: "not_an_offer",
             de: format!(
                 "Das Element hat die Art „{}“, erwartet wird „Offer“.",
@@ -136,7 +101,7 @@ fn parse_item(v: WireItem) -> Result<FeedItem, String> {
 /// first after the checkpoint the page was asked for). A feed that breaks this could make the
 /// hub skip or repeat items, so the page is refused instead.
 pub fn parse_page(bytes: &[u8], after: Option<&Checkpoint>) -> Result<Vec<FeedItem>, String> {
-    let page: WirePage = serde_json::from_slice(bytes).map_err(|e| format!("page is not RPDE JSON: {e}"))?;
+    let page: ReadPage = serde_json::from_slice(bytes).map_err(|e| format!("page is not RPDE JSON: {e}"))?;
     let mut items = Vec::with_capacity(page.items.len());
     let mut previous = after.map(|c| (c.modified, c.id.clone()));
     for raw in page.items {

@@ -8,12 +8,11 @@
 use std::collections::HashMap;
 
 use lotse_geo::LatLon;
+use lotse_standard::canonical::Canonical;
 use lotse_standard::date::Date;
-use lotse_standard::validate::Validator;
-use lotse_standard::{Code, Finding, Message, Offer, Severity};
-use serde::Deserialize;
+use lotse_standard::validate::{self, Finished, Position, Valid, Validator};
+use lotse_standard::{Finding, Severity};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::client::{FeedItem, ItemBody};
 use crate::jurisdiction::{self, HubFinding};
@@ -26,8 +25,8 @@ pub enum Judged {
     Accept {
         id: String,
         node_modified: i64,
-        offer: Box<Offer>,
-        findings: Vec<Finding>,
+        /// The offer with its warnings and notices and where its locations lie.
+        valid: Box<Valid>,
         standard_version: Option<String>,
     },
     Reject(RejectedItem),
@@ -78,31 +77,26 @@ pub fn judge(validator: &Validator<'_>, jurisdiction: &[String], item: FeedItem)
         );
         return reject(QuarantineReason::Malformed, findings_json(&[f]), Some(&data));
     }
-    // The validator's own steps (findings, then the typed offer), done here so that a rejected
-    // item's data stays at hand for the quarantine without being copied beforehand.
-    let mut findings = validator.check_value(&data);
-    findings.sort_by_key(|f| f.severity);
-    if findings.iter().any(|f| f.severity == Severity::Error) {
-        return reject(QuarantineReason::Invalid, findings_json(&findings), Some(&data));
-    }
-    // By value, so that the offer takes over the strings of the parsed JSON.
-    let offer = match Offer::deserialize(data) {
-        Ok(o) => o,
-        Err(e) => {
-            findings.push(Finding::new(
-                Code::TypeMismatch,
-                "",
-                Message::new(format!("Datensatz nicht lesbar: {e}"), format!("Record not readable: {e}")),
-            ));
+    // The standard's checks and finishing step, as the node runs them. The data is handed over
+    // by value, so that the offer takes over the strings of the parsed JSON, and a rejected
+    // item's data comes back for the quarantine without being copied beforehand.
+    let checked = validator.check(&data);
+    let valid = match validate::finish(checked, data) {
+        Finished::Offer(valid) => valid,
+        Finished::Rejected { findings, value } => {
+            return reject(QuarantineReason::Invalid, findings_json(&findings), Some(&value));
+        }
+        Finished::Unreadable { findings } => {
             return reject(QuarantineReason::Invalid, findings_json(&findings), None);
         }
     };
-    let outside = jurisdiction::check(&offer, jurisdiction);
+    let outside = jurisdiction::outside(&valid.offer, jurisdiction);
     if !outside.is_empty() {
-        let data = serde_json::to_value(&offer).ok();
-        return reject(QuarantineReason::Jurisdiction, findings_json(&outside), data.as_ref());
+        let findings = jurisdiction::findings(&outside, jurisdiction);
+        let data = serde_json::to_value(&valid.offer).ok();
+        return reject(QuarantineReason::Jurisdiction, findings_json(&findings), data.as_ref());
     }
-    Judged::Accept { id, node_modified: modified, offer: Box::new(offer), findings, standard_version }
+    Judged::Accept { id, node_modified: modified, valid, standard_version }
 }
 
 /// Judges a page with a validator for `today`.
@@ -116,8 +110,8 @@ pub fn locations_to_geocode(judged: &[Judged]) -> Vec<&lotse_standard::model::Lo
     judged
         .iter()
         .filter_map(|j| match j {
-            Judged::Accept { offer, .. } => {
-                Some(offer.locations.iter().filter(|l| l.lat.is_none() || l.lon.is_none()))
+            Judged::Accept { valid, .. } => {
+                Some(valid.offer.locations.iter().filter(|l| l.lat.is_none() || l.lon.is_none()))
             }
             _ => None,
         })
@@ -131,26 +125,21 @@ pub fn finish(judged: Vec<Judged>, geocoded: &HashMap<String, LatLon>) -> Vec<It
     judged
         .into_iter()
         .map(|j| match j {
-            Judged::Accept { id, node_modified, offer, findings, standard_version } => {
-                // The validator placed the record's own coordinates by point-in-polygon already:
-                // without a border warning on a location, they lie in its declared municipality.
-                let near_border = |i: usize| {
-                    findings.iter().any(|f| {
-                        f.code == Code::MunicipalityNearBorder && f.pointer == format!("/locations/{i}/lat")
-                    })
-                };
-                let placements =
-                    placement::place_offer(region, &offer.locations, geocoded, |i| !near_border(i));
+            Judged::Accept { id, node_modified, valid, standard_version } => {
+                let Valid { offer, findings, positions } = *valid;
+                // The validator placed the record's own coordinates by point-in-polygon already;
+                // the search is not repeated for those it found inside the declared municipality.
+                let inside = |i: usize| positions.get(i) == Some(&Position::Inside);
+                let placements = placement::place_offer(region, &offer.locations, geocoded, inside);
                 // Canonical JSON of the typed offer: the same bytes for the same content,
                 // whatever key order or spacing the node sent, so unchanged items are found.
-                let data = serde_json::to_string(&*offer).unwrap_or_default();
-                let hash = Sha256::digest(data.as_bytes()).to_vec();
+                let canonical = Canonical::of(&offer);
                 let kept: Vec<&Finding> = findings.iter().filter(|f| f.severity != Severity::Error).collect();
                 ItemWrite::Accept(AcceptedItem {
                     id,
                     node_modified,
-                    data,
-                    hash,
+                    data: canonical.json,
+                    hash: canonical.sha256.to_vec(),
                     standard_version,
                     findings: if kept.is_empty() { None } else { Some(findings_json(&kept)) },
                     placements,
@@ -210,5 +199,60 @@ mod tests {
         let deleted =
             FeedItem { id: "d".into(), modified: 9, body: ItemBody::Deleted, standard_version: None };
         assert!(matches!(judge(&v, &j, deleted), Judged::Delete { node_modified: 9, .. }));
+    }
+
+    /// A valid course in Essen with its own coordinates.
+    fn essen() -> Value {
+        json!({
+            "id": "e1",
+            "offer_type": "beratung",
+            "title": {"de": "Beratung", "en": "Advice"},
+            "description": {"de": "Beratung für Zugewanderte"},
+            "provider": {"name": "Träger", "kind": "traeger"},
+            "status": "active",
+            "target_groups": ["alle_zugewanderten"],
+            "languages": ["de"],
+            "cost": {"kind": "free"},
+            "delivery": "presential",
+            "locations": [{"street": "Burgplatz 1", "postcode": "45127", "city": "Essen", "ags": "05113000",
+                           "lat": 51.4566, "lon": 7.0137}],
+            "contact": {"email": "a@b.de"}
+        })
+    }
+
+    #[test]
+    fn valid_items_are_accepted_placed_and_written_canonically() {
+        let v = Validator::new(Date::new(2026, 3, 1).unwrap());
+        let judged = judge(&v, &["05113".to_owned()], item("essen/e1", essen()));
+        let Judged::Accept { valid, .. } = &judged else { panic!("{judged:?}") };
+        assert_eq!(valid.positions, [Position::Inside]);
+        let canonical = Canonical::of(&valid.offer);
+        match &finish(vec![judged], &HashMap::new())[..] {
+            [ItemWrite::Accept(a)] => {
+                assert_eq!(a.data, canonical.json);
+                assert_eq!(a.hash, canonical.sha256);
+                assert_eq!(a.placements[0].found_ags.as_deref(), Some("05113000"));
+                assert!(!a.placements[0].mismatch);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn items_outside_the_jurisdiction_are_rejected_with_pointers() {
+        let v = Validator::new(Date::new(2026, 3, 1).unwrap());
+        let mut data = essen();
+        data["service_area"] = json!(["05113000", "05913000"]);
+        match judge(&v, &["05113000".to_owned()], item("e1", data)) {
+            Judged::Reject(r) => {
+                assert_eq!(r.reason, QuarantineReason::Jurisdiction);
+                let f: Vec<Value> = serde_json::from_str(&r.findings).unwrap();
+                assert_eq!(f.len(), 1, "{f:?}");
+                assert_eq!(f[0]["code"], "outside_jurisdiction");
+                assert_eq!(f[0]["pointer"], "/service_area/1");
+                assert!(r.data.unwrap().contains("05913000"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -4,12 +4,12 @@
 //! JSON at once, so the untyped JSON of a record is dropped before the next one is read: the
 //! memory of a push is its body plus the canonical offers, not a tree of every record.
 
+use lotse_standard::canonical::Canonical;
 use lotse_standard::date::Date;
 use lotse_standard::read::{InputFormat, ParseError, records};
 use lotse_standard::validate::{Batch, RecordReport, Validator};
 use lotse_standard::{Finding, STANDARD_VERSION};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::report::{RejectedRecord, ReportFinding};
 use crate::store::OfferWrite;
@@ -83,14 +83,11 @@ fn take_report(prepared: &mut Prepared, report: RecordReport) {
     prepared.findings.extend(findings.into_iter().map(|f| finding(index, id.as_deref(), f)));
     match offer {
         Some(offer) => {
-            // Serialising the typed model cannot fail: it holds only strings, numbers and maps
-            // with string keys.
-            let data = serde_json::to_string(&offer).unwrap_or_default();
-            let hash = Sha256::digest(data.as_bytes()).to_vec();
+            let canonical = Canonical::of(&offer);
             prepared.upserts.push(OfferWrite {
                 id: offer.id,
-                data,
-                hash,
+                data: canonical.json,
+                hash: canonical.sha256.to_vec(),
                 standard_version: STANDARD_VERSION.to_owned(),
             });
         }

@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use super::Validator;
 use super::formats;
 use super::geo;
 use super::path::Path;
+use super::{Checked, Position, Validator};
 use crate::date::Date;
 use crate::finding::{Code, Finding, Message};
 use crate::vocab::Vocabulary;
@@ -51,18 +51,20 @@ const TITLE_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5_000;
 const SHORT_TEXT_MAX: usize = 1_000;
 
-pub(super) fn check(v: &Validator<'_>, value: &Value) -> Vec<Finding> {
-    let mut c = Checker { v, out: Vec::new() };
+pub(super) fn check(v: &Validator<'_>, value: &Value) -> Checked {
+    let mut c = Checker { v, out: Vec::new(), positions: Vec::new() };
     let root = Path::Root;
     if let Some(map) = c.object(&root, value) {
         c.record(&root, map);
     }
-    c.out
+    Checked { findings: c.out, positions: c.positions }
 }
 
 struct Checker<'v, 'r> {
     v: &'v Validator<'r>,
     out: Vec<Finding>,
+    /// One entry per element of `locations`, in order.
+    positions: Vec<Position>,
 }
 
 /// What JSON type a field must have, for the type-mismatch message.
@@ -603,7 +605,8 @@ impl Checker<'_, '_> {
                 self.min_items(&p, items.len(), 1);
                 located = !items.is_empty();
                 for (i, item) in items.iter().enumerate() {
-                    self.location(&p.index(i), item);
+                    let position = self.location(&p.index(i), item);
+                    self.positions.push(position);
                 }
             }
         }
@@ -660,8 +663,9 @@ impl Checker<'_, '_> {
         known
     }
 
-    fn location(&mut self, path: &Path<'_>, value: &Value) {
-        let Some(m) = self.object(path, value) else { return };
+    /// Checks one location; returns where its coordinates lie.
+    fn location(&mut self, path: &Path<'_>, value: &Value) -> Position {
+        let Some(m) = self.object(path, value) else { return Position::Unchecked };
         self.fields(
             path,
             m,
@@ -708,11 +712,10 @@ impl Checker<'_, '_> {
             }
             _ => {}
         }
-        if let (Some(lat), Some(lon)) = (lat, lon)
-            && let Some(f) = geo::check_position(self.v.region, path, lat, lon, ags)
-        {
-            self.out.push(f);
-        }
+        let (Some(lat), Some(lon)) = (lat, lon) else { return Position::Unchecked };
+        let (position, finding) = geo::check_position(self.v.region, path, lat, lon, ags);
+        self.out.extend(finding);
+        position
     }
 
     fn schedule(&mut self, path: &Path<'_>, value: &Value) {
