@@ -106,7 +106,8 @@ pub fn load_renaming<T: DeserializeOwned>(
     }
     // figment's own `Env` provider parses values, so `NODE_ID=0042` would become the number 42
     // and fail as a string. Every variable is taken as a string instead, and the lossy
-    // extraction turns it into a number or boolean only where the field asks for one.
+    // extraction turns it into a number or boolean only where the field asks for one (fields
+    // of a flattened struct cannot ask; see `ServiceConfig`).
     let vars: Vec<(String, String)> = Env::prefixed(env_prefix)
         .split("__")
         .iter()
