@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use lotse_generate::{Generator, Options};
 use lotse_http::Secret;
+use lotse_http::config::ServiceConfig;
+use lotse_hub::config::HarvestConfig;
 use lotse_hub::{Hub, HubConfig, NewNode, NodeUpdate};
 use lotse_node::{Node, NodeConfig};
 use serde_json::Value;
@@ -78,15 +80,18 @@ async fn measure(args: Args) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let hub_dir = dir.path().join("hub");
     let config = HubConfig {
-        listen: "127.0.0.1:0".into(),
-        data_dir: hub_dir.clone(),
-        database_url: Some(format!("sqlite://{}", hub_dir.join("hub.db").display()).into()),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            data_dir: hub_dir.clone(),
+            database_url: Some(format!("sqlite://{}", hub_dir.join("hub.db").display()).into()),
+            ..ServiceConfig::default()
+        },
         allow_private_feeds: Some(true),
         // Only pings harvest: the schedule never fires.
-        harvest_schedule: "0 0 0 1 1 *".into(),
+        harvest: HarvestConfig { schedule: "0 0 0 1 1 *".into(), ..HarvestConfig::default() },
         ..HubConfig::default()
     };
-    let poll_ms = config.search_poll_ms;
+    let poll_ms = config.search.poll_ms;
     std::fs::create_dir_all(&hub_dir)?;
     let running = Hub::start(config).await.context("hub starts")?;
     let hub: Hub = running.hub().clone();
@@ -110,11 +115,14 @@ async fn measure(args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&node_dir)?;
     let node = Node::start(NodeConfig {
         node_id: node_id.into(),
-        listen: "127.0.0.1:0".into(),
-        database_url: Some(Secret::new(format!("sqlite://{}", node_dir.join("node.db").display()))),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            database_url: Some(Secret::new(format!("sqlite://{}", node_dir.join("node.db").display()))),
+            rate_limit_per_minute: 0,
+            ..ServiceConfig::default()
+        },
         hub_url: Some(running.url()),
         hub_token: Some(Secret::new(token.expose())),
-        rate_limit_per_minute: 0,
         ..NodeConfig::default()
     })
     .await

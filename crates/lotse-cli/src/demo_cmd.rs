@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use lotse_generate::{Generator, Options};
 use lotse_http::Secret;
+use lotse_http::config::ServiceConfig;
 use lotse_hub::{Hub, HubConfig, HubHandle, NewNode, NodeUpdate, Role as HubRole};
 use lotse_node::{Node, NodeConfig, Role as NodeRole};
 use lotse_standard::date::Date;
@@ -177,14 +178,24 @@ fn node_port(hub_port: u16, i: usize) -> u16 {
 }
 
 fn hub_config(data: &Path, port: u16) -> HubConfig {
-    HubConfig { listen: format!("127.0.0.1:{port}"), data_dir: data.join("hub"), ..HubConfig::default() }
+    HubConfig {
+        service: ServiceConfig {
+            listen: format!("127.0.0.1:{port}"),
+            data_dir: data.join("hub"),
+            ..ServiceConfig::default()
+        },
+        ..HubConfig::default()
+    }
 }
 
 fn node_config(data: &Path, id: &str, port: u16, hub_url: &str, hub_token: Secret) -> NodeConfig {
     NodeConfig {
         node_id: id.to_owned(),
-        listen: format!("127.0.0.1:{port}"),
-        data_dir: data.join(id),
+        service: ServiceConfig {
+            listen: format!("127.0.0.1:{port}"),
+            data_dir: data.join(id),
+            ..ServiceConfig::default()
+        },
         hub_url: Some(hub_url.to_owned()),
         hub_token: Some(hub_token),
         ..NodeConfig::default()

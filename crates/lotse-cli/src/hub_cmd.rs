@@ -135,12 +135,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     runtime.block_on(async move {
         match args.command.unwrap_or(HubCommand::Run) {
             HubCommand::Run => {
-                lotse_http::telemetry::init_tracing(config.log_json);
+                lotse_http::telemetry::init_tracing(config.service.log_json);
                 lotse_hub::run(config).await?;
             }
             HubCommand::Migrate => {
                 // Opening the store runs the embedded migrations.
-                let kind = config.database_kind();
+                let kind = config.service.database_kind();
                 Hub::open(config).await?;
                 eprintln!("Datenbank ist aktuell / database is up to date ({kind})");
             }
@@ -168,7 +168,7 @@ fn jurisdiction(list: &str) -> anyhow::Result<Vec<String>> {
 }
 
 async fn harvest(mut config: HubConfig, node: Option<String>) -> anyhow::Result<()> {
-    lotse_http::telemetry::init_tracing(config.log_json);
+    lotse_http::telemetry::init_tracing(config.service.log_json);
     config.scheduler = true;
     let hub = Hub::open(config).await?;
     let results = match node {

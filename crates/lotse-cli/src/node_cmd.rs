@@ -105,13 +105,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     runtime.block_on(async move {
         match args.command.unwrap_or(NodeCommand::Run) {
             NodeCommand::Run => {
-                lotse_http::telemetry::init_tracing(config.log_json);
+                lotse_http::telemetry::init_tracing(config.service.log_json);
                 lotse_node::run(config).await?;
             }
             NodeCommand::Migrate => {
                 // Opening the store runs the embedded migrations.
                 open(&config).await?;
-                eprintln!("Datenbank ist aktuell / database is up to date ({})", config.database_kind());
+                eprintln!(
+                    "Datenbank ist aktuell / database is up to date ({})",
+                    config.service.database_kind()
+                );
             }
             NodeCommand::Token { command } => token(&config, command).await?,
             NodeCommand::User { command } => user(&config, command).await?,
@@ -122,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn open(config: &NodeConfig) -> anyhow::Result<std::sync::Arc<dyn lotse_node::NodeStore>> {
     let options = StoreOptions { max_connections: 2 };
-    store::open(config.database_url().expose(), &options).await.context("Datenbank / database")
+    store::open(config.service.database_url().expose(), &options).await.context("Datenbank / database")
 }
 
 async fn token(config: &NodeConfig, command: TokenCommand) -> anyhow::Result<()> {

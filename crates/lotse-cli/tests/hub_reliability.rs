@@ -43,9 +43,9 @@ impl Env {
         cmd.env("LOTSE_HUB__LISTEN", format!("127.0.0.1:{}", self.hub_port))
             .env("LOTSE_HUB__DATA_DIR", self.dir.join("hub"))
             // The schedule never fires during the test: harvests are started explicitly.
-            .env("LOTSE_HUB__HARVEST_SCHEDULE", "0 0 0 1 1 *")
-            .env("LOTSE_HUB__HARVEST_RETRIES", "2")
-            .env("LOTSE_HUB__HARVEST_BACKOFF_MS", "50")
+            .env("LOTSE_HUB__HARVEST__SCHEDULE", "0 0 0 1 1 *")
+            .env("LOTSE_HUB__HARVEST__RETRIES", "2")
+            .env("LOTSE_HUB__HARVEST__BACKOFF_MS", "50")
             .env("LOTSE_HUB__RATE_LIMIT_PER_MINUTE", "0");
     }
 

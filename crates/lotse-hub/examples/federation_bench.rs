@@ -35,6 +35,8 @@ use std::time::{Duration, Instant};
 
 use lotse_generate::{Generator, Options};
 use lotse_http::Secret;
+use lotse_http::config::ServiceConfig;
+use lotse_hub::config::HarvestConfig;
 use lotse_hub::{Hub, HubConfig, NewNode, NodeUpdate};
 use lotse_node::{Node, NodeConfig};
 use lotse_standard::Offer;
@@ -168,15 +170,18 @@ impl HubDb {
 /// allowed and the schedule never fires, so that only pings and explicit calls harvest.
 fn hub_config(db: &HubDb, concurrency: Option<usize>) -> HubConfig {
     let mut config = HubConfig {
-        listen: "127.0.0.1:0".into(),
-        data_dir: db.dir.path().to_path_buf(),
-        database_url: Some(db.url.clone().into()),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            data_dir: db.dir.path().to_path_buf(),
+            database_url: Some(db.url.clone().into()),
+            ..ServiceConfig::default()
+        },
         allow_private_feeds: Some(true),
-        harvest_schedule: "0 0 0 1 1 *".into(),
+        harvest: HarvestConfig { schedule: "0 0 0 1 1 *".into(), ..HarvestConfig::default() },
         ..HubConfig::default()
     };
     if let Some(n) = concurrency {
-        config.harvest_concurrency = n;
+        config.harvest.concurrency = n;
     }
     config
 }
@@ -196,11 +201,14 @@ impl BenchNode {
         let dir = tempfile::tempdir().expect("temporary directory");
         let config = NodeConfig {
             node_id: id.into(),
-            listen: "127.0.0.1:0".into(),
-            database_url: Some(Secret::new(format!("sqlite://{}", dir.path().join("node.db").display()))),
+            service: ServiceConfig {
+                listen: "127.0.0.1:0".into(),
+                database_url: Some(Secret::new(format!("sqlite://{}", dir.path().join("node.db").display()))),
+                rate_limit_per_minute: 0,
+                ..ServiceConfig::default()
+            },
             hub_url: hub.map(|(url, _)| url.to_owned()),
             hub_token: hub.map(|(_, token)| Secret::new(token)),
-            rate_limit_per_minute: 0,
             ..NodeConfig::default()
         };
         let node = Node::start(config).await.expect("node starts");
@@ -613,7 +621,7 @@ async fn main() {
         return;
     }
     let kind = if args.database.is_some() { "PostgreSQL" } else { "SQLite" };
-    let concurrency = args.concurrency.unwrap_or_else(|| HubConfig::default().harvest_concurrency);
+    let concurrency = args.concurrency.unwrap_or_else(|| HubConfig::default().harvest.concurrency);
     println!(
         "hub database: {kind}; nodes: SQLite; harvest concurrency {concurrency}; worker threads: {}",
         std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -15,6 +15,8 @@ use std::time::Instant;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use lotse_generate::{Generator, Options};
+use lotse_http::config::ServiceConfig;
+use lotse_hub::config::HarvestConfig;
 use lotse_hub::{Hub, HubConfig, NewNode};
 use serde::Deserialize;
 use serde_json::json;
@@ -125,10 +127,13 @@ async fn main() {
     let url = database.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("hub.db").display()));
     let kind = if url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
     let config = HubConfig {
-        listen: "127.0.0.1:0".into(),
-        database_url: Some(url.into()),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            database_url: Some(url.into()),
+            ..ServiceConfig::default()
+        },
         allow_private_feeds: Some(true),
-        harvest_schedule: "0 0 0 1 1 *".into(),
+        harvest: HarvestConfig { schedule: "0 0 0 1 1 *".into(), ..HarvestConfig::default() },
         ..HubConfig::default()
     };
     let hub = Hub::open(config).await.unwrap();

@@ -19,6 +19,8 @@
 use std::time::{Duration, Instant};
 
 use lotse_generate::{Generator, Options};
+use lotse_http::config::ServiceConfig;
+use lotse_hub::config::SearchConfig;
 use lotse_hub::harvest::process;
 use lotse_hub::store::quality::{Snapshot, SnapshotScope};
 use lotse_hub::store::{Checkpoint, NewNode, PageWrite};
@@ -58,10 +60,13 @@ async fn main() {
     let kind = if url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
     let postgres_url = (kind == "postgres").then(|| url.clone());
     let config = HubConfig {
-        listen: "127.0.0.1:0".into(),
-        database_url: Some(url.into()),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            database_url: Some(url.into()),
+            ..ServiceConfig::default()
+        },
         scheduler: false,
-        search_in_memory: true,
+        search: SearchConfig { in_memory: true, ..SearchConfig::default() },
         ..HubConfig::default()
     };
     let hub = Hub::open(config).await.unwrap();

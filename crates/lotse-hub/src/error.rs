@@ -1,14 +1,14 @@
 //! The hub's error type.
 
-use crate::config::InvalidConfig;
 use crate::geocode::GeocodeError;
 use crate::store::StoreError;
+use lotse_http::config::ConfigError;
 
 /// Errors of the hub's library API.
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error(transparent)]
-    Config(#[from] InvalidConfig),
+    Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A value given by the caller (operator, command line) is not acceptable.

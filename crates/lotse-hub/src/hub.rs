@@ -37,7 +37,7 @@ pub struct Hub {
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("database", &self.inner.config.database_kind()).finish()
+        f.debug_struct("Hub").field("database", &self.inner.config.service.database_kind()).finish()
     }
 }
 
@@ -46,11 +46,13 @@ impl Hub {
     /// This is what the admin commands use.
     pub async fn open(config: HubConfig) -> Result<Hub, HubError> {
         config.validate()?;
+        config.warn_deprecated_keys();
         // Each running harvest holds a connection for its advisory lock on PostgreSQL, so the
         // pool is as much larger as harvests may run at once.
-        let options =
-            StoreOptions { max_connections: config.db_max_connections + config.harvest_concurrency as u32 };
-        let store = store::open(config.database_url().expose(), &options).await?;
+        let options = StoreOptions {
+            max_connections: config.service.db_max_connections + config.harvest.concurrency as u32,
+        };
+        let store = store::open(config.service.database_url().expose(), &options).await?;
         Self::with_store(config, store)
     }
 
@@ -59,13 +61,13 @@ impl Hub {
         let metrics = HubMetrics::new();
         let client = FeedClient::new(
             config.private_feeds_allowed(),
-            Duration::from_secs(config.harvest_timeout_secs),
+            Duration::from_secs(config.harvest.timeout_secs),
             RetryPolicy {
-                retries: config.harvest_retries,
-                initial: Duration::from_millis(config.harvest_backoff_ms),
-                max: Duration::from_millis(config.harvest_backoff_max_ms.max(config.harvest_backoff_ms)),
+                retries: config.harvest.retries,
+                initial: Duration::from_millis(config.harvest.backoff_ms),
+                max: Duration::from_millis(config.harvest.backoff_max_ms.max(config.harvest.backoff_ms)),
             },
-            config.max_feed_page_bytes,
+            config.harvest.max_feed_page_bytes,
         )?;
         let geocoder = match &config.geocoder {
             Some(g) => Some(Geocoder::new(g, store.clone(), metrics.clone())?),
@@ -76,7 +78,7 @@ impl Hub {
             client,
             geocoder,
             metrics.clone(),
-            &HarvestSettings { concurrency: config.harvest_concurrency, enabled: config.scheduler },
+            &HarvestSettings { concurrency: config.harvest.concurrency, enabled: config.scheduler },
         );
         let search = std::sync::OnceLock::new();
         Ok(Hub { inner: Arc::new(HubInner { config, store, harvester, metrics, search }) })

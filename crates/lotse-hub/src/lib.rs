@@ -12,9 +12,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), lotse_hub::HubError> {
+//! use lotse_http::config::ServiceConfig;
 //! use lotse_hub::{Hub, HubConfig, NewNode};
 //!
-//! let config = HubConfig { listen: "127.0.0.1:0".into(), ..HubConfig::default() };
+//! let service = ServiceConfig { listen: "127.0.0.1:0".into(), ..ServiceConfig::default() };
+//! let config = HubConfig { service, ..HubConfig::default() };
 //! let running = Hub::start(config).await?;
 //! let (_node, token) = running
 //!     .hub()

@@ -77,7 +77,7 @@ pub(crate) fn spawn_jobs(hub: &Hub, stop: &watch::Receiver<bool>) -> Vec<tokio::
     let h = hub.clone();
     jobs.push(tokio::spawn(poll(
         "quality",
-        Duration::from_millis(config.quality_poll_ms),
+        Duration::from_millis(config.quality.poll_ms),
         stop.clone(),
         move || {
             let hub = h.clone();
@@ -86,10 +86,10 @@ pub(crate) fn spawn_jobs(hub: &Hub, stop: &watch::Receiver<bool>) -> Vec<tokio::
     )));
     // The expressions were checked by `HubConfig::validate`.
     let schedules = [
-        (Job::Health, &config.health_schedule),
-        (Job::Sweep, &config.sweep_schedule),
-        (Job::LinkCheck, &config.link_check_schedule),
-        (Job::Harvest, &config.harvest_schedule),
+        (Job::Health, &config.health.schedule),
+        (Job::Sweep, &config.quality.sweep_schedule),
+        (Job::LinkCheck, &config.links.schedule),
+        (Job::Harvest, &config.harvest.schedule),
         (Job::Purge, &config.purge_schedule),
     ];
     for (job, expr) in schedules {

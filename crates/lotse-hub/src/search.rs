@@ -49,10 +49,10 @@ impl SearchService {
     /// Opens the index the configuration names (in memory or on disk).
     pub fn open(config: &HubConfig) -> Result<SearchService, HubError> {
         let options = WriterOptions {
-            threads: config.search_writer_threads,
-            memory_bytes: config.search_writer_memory_mb.saturating_mul(1024 * 1024),
+            threads: config.search.writer_threads,
+            memory_bytes: config.search.writer_memory_mb.saturating_mul(1024 * 1024),
         };
-        let index = if config.search_in_memory {
+        let index = if config.search.in_memory {
             SearchIndex::in_ram(options)
         } else {
             SearchIndex::open_in_dir(&config.search_index_dir(), options)

@@ -37,7 +37,7 @@ pub(crate) fn router(hub: Hub, base_url: &str) -> Router {
     let body_limit = state.body_limit;
     let app = Router::new()
         .merge(api::router())
-        .merge(ops::router(hub.config().public_url.clone()))
+        .merge(ops::router(hub.config().service.public_url.clone()))
         .route("/api/openapi.json", get(serve_openapi))
         .with_state(state.clone())
         .route("/metrics", get(lotse_http::metrics::metrics_handler).with_state(metrics.registry.clone()))
@@ -97,17 +97,17 @@ impl Hub {
     ) -> Result<(), HubError> {
         let addr = listener.local_addr()?;
         let config = self.config();
-        let base = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let base = config.service.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let search = self.search()?.clone();
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut jobs = scheduler::spawn_jobs(&self, &stop_rx);
         // Every process that serves keeps its own index current, replicas included.
         jobs.push(tokio::spawn(search.clone().follow(
             self.store().clone(),
-            Duration::from_millis(config.search_poll_ms),
+            Duration::from_millis(config.search.poll_ms),
             stop_rx,
         )));
-        tracing::info!(%addr, database = config.database_kind(), scheduler = config.scheduler, "hub listening");
+        tracing::info!(%addr, database = config.service.database_kind(), scheduler = config.scheduler, "hub listening");
         let served = axum::serve(listener, self.router(&base)).with_graceful_shutdown(shutdown).await;
         stop_tx.send_replace(true);
         for job in jobs {
@@ -121,11 +121,11 @@ impl Hub {
         Ok(served?)
     }
 
-    /// Opens a hub, binds `config.listen` (`127.0.0.1:0` picks a free port) and serves in the
+    /// Opens a hub, binds `config.service.listen` (`127.0.0.1:0` picks a free port) and serves in the
     /// background: the way tests and `lotse demo` run a hub in-process.
     pub async fn start(config: HubConfig) -> Result<HubHandle, HubError> {
         let hub = Hub::open(config).await?;
-        let listener = TcpListener::bind(&hub.config().listen).await?;
+        let listener = TcpListener::bind(&hub.config().service.listen).await?;
         let addr = listener.local_addr()?;
         let (stop_tx, mut stop_rx) = watch::channel(false);
         let serving = hub.clone();
@@ -144,7 +144,7 @@ impl Hub {
 /// Runs a hub in the foreground until Ctrl-C or SIGTERM: what `lotse hub` does.
 pub async fn run(config: HubConfig) -> Result<(), HubError> {
     let hub = Hub::open(config).await?;
-    let listener = TcpListener::bind(&hub.config().listen).await?;
+    let listener = TcpListener::bind(&hub.config().service.listen).await?;
     hub.serve(listener, lotse_http::shutdown::shutdown_signal()).await
 }
 
@@ -163,7 +163,7 @@ impl HubHandle {
 
     /// `http://{addr}`, or the configured public URL.
     pub fn url(&self) -> String {
-        self.hub.config().public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
+        self.hub.config().service.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     pub fn hub(&self) -> &Hub {

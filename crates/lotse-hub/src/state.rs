@@ -27,8 +27,8 @@ pub(crate) struct AppState {
 impl AppState {
     pub fn new(hub: Hub, base_url: &str) -> Self {
         let config = hub.config();
-        let body_limit = BodyLimit(config.body_limit_bytes);
-        let limiter = Arc::new(RateLimiter::new(config.rate_limit_per_minute));
+        let body_limit = BodyLimit(config.service.body_limit_bytes);
+        let limiter = Arc::new(RateLimiter::new(config.service.rate_limit_per_minute));
         AppState { base_url: base_url.trim_end_matches('/').into(), body_limit, limiter, hub }
     }
 

@@ -1,37 +1,40 @@
 //! The node's configuration: serde defaults, then a TOML file, then `LOTSE_NODE__…` variables.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lotse_http::Secret;
-use lotse_http::config::ConfigError;
+use lotse_http::config::{ConfigError, ServiceConfig, ServiceDefaults, is_http_url};
 use serde::Deserialize;
 
 /// Prefix of the environment variables that override the file, e.g. `LOTSE_NODE__LISTEN`.
 pub const ENV_PREFIX: &str = "LOTSE_NODE__";
 
+/// The node's defaults for the keys every service has.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NodeDefaults;
+
+impl ServiceDefaults for NodeDefaults {
+    const LISTEN: &'static str = "127.0.0.1:8081";
+    const DATA_DIR: &'static str = "data/node";
+    const DATABASE_FILE: &'static str = "node.db";
+    // Bulk uploads of whole offer files arrive in one request.
+    const BODY_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+    const DB_MAX_CONNECTIONS: u32 = 8;
+    const RATE_LIMIT_PER_MINUTE: u32 = 600;
+}
+
 /// Everything a node needs to run. `Debug` never shows secrets (`hub_token`, `database_url`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeConfig {
+    /// The keys every service has (`listen`, `public_url`, `data_dir`, `database_url`,
+    /// `db_max_connections`, `body_limit_bytes`, `rate_limit_per_minute`, `log_json`), top-level
+    /// keys of the file.
+    #[serde(flatten)]
+    pub service: ServiceConfig<NodeDefaults>,
     /// The node's id at the hub, `[A-Za-z0-9._-]{1,64}`; the hub's offer ids are `{node_id}/{id}`.
     #[serde(default = "default_node_id")]
     pub node_id: String,
-    /// Address to listen on.
-    #[serde(default = "default_listen")]
-    pub listen: String,
-    /// The URL under which clients reach the node, used for absolute feed `next` links. Without
-    /// it, `http://{bound address}` is used.
-    #[serde(default)]
-    pub public_url: Option<String>,
-    /// Directory for the default SQLite database.
-    #[serde(default = "default_data_dir")]
-    pub data_dir: PathBuf,
-    /// `sqlite://…` or `postgres://…`; default `sqlite://{data_dir}/node.db`.
-    #[serde(default)]
-    pub database_url: Option<Secret>,
-    /// Maximum connections of the database pool.
-    #[serde(default = "default_db_max_connections")]
-    pub db_max_connections: u32,
     /// Base URL of the hub to ping after changes; no pings without it.
     #[serde(default)]
     pub hub_url: Option<String>,
@@ -44,21 +47,12 @@ pub struct NodeConfig {
     /// Items per feed page.
     #[serde(default = "default_feed_page_size")]
     pub feed_page_size: u32,
-    /// Maximum request body in bytes; larger requests get 413.
-    #[serde(default = "default_body_limit")]
-    pub body_limit_bytes: usize,
-    /// Requests per token and minute; 0 disables the limit.
-    #[serde(default = "default_rate_limit")]
-    pub rate_limit_per_minute: u32,
     /// Days a tombstone stays in the feed before the purge job removes it.
     #[serde(default = "default_retention")]
     pub tombstone_retention_days: u32,
     /// When the purge job runs: a cron expression with seconds (`sec min hour day month weekday`).
     #[serde(default = "default_purge_schedule")]
     pub purge_schedule: String,
-    /// Logs as JSON lines instead of text.
-    #[serde(default)]
-    pub log_json: bool,
     /// The name shown in the steward pages' header, e.g. "Stadt Essen"; default the node id.
     #[serde(default)]
     pub display_name: Option<String>,
@@ -76,26 +70,11 @@ pub struct NodeConfig {
 fn default_node_id() -> String {
     "node".into()
 }
-fn default_listen() -> String {
-    "127.0.0.1:8081".into()
-}
-fn default_data_dir() -> PathBuf {
-    PathBuf::from("data/node")
-}
-fn default_db_max_connections() -> u32 {
-    8
-}
 fn default_license() -> String {
     "https://www.govdata.de/dl-de/by-2-0".into()
 }
 fn default_feed_page_size() -> u32 {
     500
-}
-fn default_body_limit() -> usize {
-    32 * 1024 * 1024
-}
-fn default_rate_limit() -> u32 {
-    600
 }
 fn default_session_hours() -> u32 {
     8
@@ -117,21 +96,14 @@ fn default_purge_schedule() -> String {
 impl Default for NodeConfig {
     fn default() -> Self {
         Self {
+            service: ServiceConfig::default(),
             node_id: default_node_id(),
-            listen: default_listen(),
-            public_url: None,
-            data_dir: default_data_dir(),
-            database_url: None,
-            db_max_connections: default_db_max_connections(),
             hub_url: None,
             hub_token: None,
             license: default_license(),
             feed_page_size: default_feed_page_size(),
-            body_limit_bytes: default_body_limit(),
-            rate_limit_per_minute: default_rate_limit(),
             tombstone_retention_days: default_retention(),
             purge_schedule: default_purge_schedule(),
-            log_json: false,
             display_name: None,
             session_hours: default_session_hours(),
             login_attempts_per_minute: default_login_attempts(),
@@ -140,26 +112,17 @@ impl Default for NodeConfig {
     }
 }
 
-/// A configuration value that cannot work.
-#[derive(Debug, thiserror::Error)]
-pub enum InvalidConfig {
-    #[error(transparent)]
-    Load(#[from] ConfigError),
-    #[error("Ungültiger Wert für {key} / invalid value for {key}: {reason}")]
-    Value { key: &'static str, reason: String },
-}
-
 impl NodeConfig {
     /// Loads defaults, then `file` (if given), then the environment, and checks the result.
-    pub fn load(file: Option<&Path>) -> Result<Self, InvalidConfig> {
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let config: NodeConfig = lotse_http::config::load(file, ENV_PREFIX)?;
         config.validate()?;
         Ok(config)
     }
 
     /// Checks values that deserialise but cannot work.
-    pub fn validate(&self) -> Result<(), InvalidConfig> {
-        let bad = |key, reason: &str| Err(InvalidConfig::Value { key, reason: reason.to_owned() });
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key, reason: &str| Err(ConfigError::invalid(key, reason));
         if self.node_id.is_empty()
             || self.node_id.len() > 64
             || !self.node_id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -175,42 +138,21 @@ impl NodeConfig {
         if !(1..=24 * 60).contains(&self.pending_import_minutes) {
             return bad("pending_import_minutes", "expected 1..=1440");
         }
-        if self.body_limit_bytes == 0 {
-            return bad("body_limit_bytes", "must be positive");
-        }
+        self.service.validate()?;
         if self.purge_schedule.parse::<cron::Schedule>().is_err() {
             return bad("purge_schedule", "not a cron expression with seconds");
         }
-        let is_http = |url: &str| url.starts_with("http://") || url.starts_with("https://");
-        if let Some(url) = &self.public_url
-            && !is_http(url)
-        {
-            return bad("public_url", "expected an http(s) URL");
-        }
         if let Some(url) = &self.hub_url
-            && !is_http(url)
+            && !is_http_url(url)
         {
             return bad("hub_url", "expected an http(s) URL");
         }
         Ok(())
     }
 
-    /// The database URL: the configured one, or SQLite in the data directory.
-    pub fn database_url(&self) -> Secret {
-        match &self.database_url {
-            Some(url) => url.clone(),
-            None => Secret::new(format!("sqlite://{}", self.data_dir.join("node.db").display())),
-        }
-    }
-
     /// The name shown in the steward pages.
     pub fn display_name(&self) -> &str {
         self.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.node_id)
-    }
-
-    /// The kind of database, for logs (the URL may hold a password).
-    pub fn database_kind(&self) -> &'static str {
-        if self.database_url().expose().starts_with("sqlite:") { "sqlite" } else { "postgres" }
     }
 }
 
@@ -222,12 +164,12 @@ mod tests {
     fn defaults_are_valid_and_secrets_hidden() {
         let mut c = NodeConfig::default();
         c.validate().unwrap();
-        assert_eq!(c.database_url().expose(), "sqlite://data/node/node.db");
+        assert_eq!(c.service.database_url().expose(), "sqlite://data/node/node.db");
         c.hub_token = Some(Secret::new("lotse_topsecret"));
-        c.database_url = Some(Secret::new("postgres://u:pw@h/db"));
+        c.service.database_url = Some(Secret::new("postgres://u:pw@h/db"));
         let shown = format!("{c:?}");
         assert!(!shown.contains("topsecret") && !shown.contains("pw@"), "{shown}");
-        assert_eq!(c.database_kind(), "postgres");
+        assert_eq!(c.service.database_kind(), "postgres");
     }
 
     #[test]
@@ -253,10 +195,34 @@ mod tests {
             let c = NodeConfig::load(Some(Path::new("node.toml"))).unwrap();
             assert_eq!(c.node_id, "essen");
             assert_eq!(c.feed_page_size, 50);
-            assert_eq!(c.listen, "127.0.0.1:9000");
+            assert_eq!(c.service.listen, "127.0.0.1:9000");
             assert_eq!(c.hub_token.unwrap().expose(), "lotse_x");
             jail.create_file("bad.toml", "nod_id = \"tippfehler\"\n")?;
             assert!(NodeConfig::load(Some(Path::new("bad.toml"))).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    // figment's `Jail` fixes the closure's error type; its size is not ours to choose.
+    #[allow(clippy::result_large_err)]
+    fn service_keys_stay_top_level() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("node.toml", "listen = \"0.0.0.0:8081\"\nrate_limit_per_minute = 5\n")?;
+            jail.set_env("LOTSE_NODE__DB_MAX_CONNECTIONS", "3");
+            jail.set_env("LOTSE_NODE__BODY_LIMIT_BYTES", "1048576");
+            jail.set_env("LOTSE_NODE__LOG_JSON", "true");
+            let c = NodeConfig::load(Some(Path::new("node.toml"))).unwrap();
+            let s = &c.service;
+            assert_eq!((s.listen.as_str(), s.rate_limit_per_minute), ("0.0.0.0:8081", 5));
+            assert_eq!((s.db_max_connections, s.body_limit_bytes, s.log_json), (3, 1_048_576, true));
+            jail.create_file("bad.toml", "db_max_conections = 3\n")?;
+            assert!(NodeConfig::load(Some(Path::new("bad.toml"))).is_err());
+            jail.set_env("LOTSE_NODE__BODY_LIMIT_BYTES", "0");
+            assert!(matches!(
+                NodeConfig::load(Some(Path::new("node.toml"))),
+                Err(ConfigError::InvalidValue { key: "body_limit_bytes", .. })
+            ));
             Ok(())
         });
     }

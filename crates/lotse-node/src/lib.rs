@@ -20,7 +20,8 @@
 //! Use in tests and the demo:
 //! ```no_run
 //! # async fn demo() -> Result<(), lotse_node::NodeError> {
-//! let config = lotse_node::NodeConfig { listen: "127.0.0.1:0".into(), ..Default::default() };
+//! let service = lotse_http::config::ServiceConfig { listen: "127.0.0.1:0".into(), ..Default::default() };
+//! let config = lotse_node::NodeConfig { service, ..Default::default() };
 //! let node = lotse_node::Node::start(config).await?;
 //! println!("feed at {}/feed/offers", node.url());
 //! node.shutdown().await?;

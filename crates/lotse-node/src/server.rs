@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{InvalidConfig, NodeConfig};
+use crate::config::NodeConfig;
 use crate::metrics::NodeMetrics;
 use crate::ping::{self, PingHandle, PingMetrics, PingTarget};
 use crate::purge::TombstonePurge;
@@ -28,7 +28,7 @@ use crate::{api, feed, openapi};
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
     #[error(transparent)]
-    Config(#[from] InvalidConfig),
+    Config(#[from] lotse_http::config::ConfigError),
     #[error("Datenbank / database: {0}")]
     Store(#[from] StoreError),
     #[error("Adresse {addr} nicht nutzbar / cannot listen on {addr}: {source}")]
@@ -41,7 +41,7 @@ pub enum NodeError {
 pub fn app(state: AppState) -> Router {
     let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
     let http_metrics = state.metrics.http.clone();
-    let body_limit = BodyLimit(state.config.body_limit_bytes);
+    let body_limit = BodyLimit(state.config.service.body_limit_bytes);
     Router::new()
         .route(
             "/api/v1/offers",
@@ -93,23 +93,23 @@ pub struct Node {
 }
 
 impl Node {
-    /// Opens the store (running migrations), binds `config.listen` (use port 0 in tests) and
+    /// Opens the store (running migrations), binds `config.service.listen` (use port 0 in tests) and
     /// starts serving.
     pub async fn start(config: NodeConfig) -> Result<Node, NodeError> {
         config.validate()?;
-        let options = StoreOptions { max_connections: config.db_max_connections };
-        let store = store::open(config.database_url().expose(), &options).await?;
+        let options = StoreOptions { max_connections: config.service.db_max_connections };
+        let store = store::open(config.service.database_url().expose(), &options).await?;
         Self::start_with_store(config, store).await
     }
 
     /// Like [`Node::start`], with a store opened by the caller.
     pub async fn start_with_store(config: NodeConfig, store: Arc<dyn NodeStore>) -> Result<Node, NodeError> {
         config.validate()?;
-        let listener = TcpListener::bind(&config.listen)
+        let listener = TcpListener::bind(&config.service.listen)
             .await
-            .map_err(|source| NodeError::Bind { addr: config.listen.clone(), source })?;
+            .map_err(|source| NodeError::Bind { addr: config.service.listen.clone(), source })?;
         let addr = listener.local_addr()?;
-        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = config.service.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let metrics = NodeMetrics::new();
         let mut background = Vec::new();
         let pinger = match &config.hub_url {
@@ -142,7 +142,7 @@ impl Node {
                 .await
         });
         tracing::info!(%addr, public_url = %state.public_url, node_id = %state.config.node_id,
-            database = state.config.database_kind(), "node listening");
+            database = state.config.service.database_kind(), "node listening");
         Ok(Node { addr, state, stop: Some(stop), server, background })
     }
 

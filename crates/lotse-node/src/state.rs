@@ -30,7 +30,7 @@ impl AppState {
         pinger: PingHandle,
         metrics: NodeMetrics,
     ) -> Self {
-        let limiter = Arc::new(RateLimiter::new(config.rate_limit_per_minute));
+        let limiter = Arc::new(RateLimiter::new(config.service.rate_limit_per_minute));
         Self {
             public_url: public_url.trim_end_matches('/').into(),
             config: Arc::new(config),
@@ -44,6 +44,6 @@ impl AppState {
 
 impl FromRef<AppState> for BodyLimit {
     fn from_ref(state: &AppState) -> Self {
-        BodyLimit(state.config.body_limit_bytes)
+        BodyLimit(state.config.service.body_limit_bytes)
     }
 }

@@ -27,7 +27,7 @@ async fn bulk_put_and_feed_read_rates() {
     for db in TestDb::all().await {
         let kind = db.kind();
         let node = TestNode::start(db, |c| {
-            c.body_limit_bytes = 1 << 30;
+            c.service.body_limit_bytes = 1 << 30;
             c.feed_page_size = 500;
         })
         .await;

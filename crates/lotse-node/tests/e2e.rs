@@ -316,8 +316,8 @@ async fn rpde_rules() {
 async fn limits_and_bad_input() {
     each_node(
         |c| {
-            c.body_limit_bytes = 64 * 1024;
-            c.rate_limit_per_minute = 1000;
+            c.service.body_limit_bytes = 64 * 1024;
+            c.service.rate_limit_per_minute = 1000;
         },
         async |n| {
             // 413 beyond the body limit.
@@ -418,7 +418,7 @@ async fn limits_and_bad_input() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limit_answers_429_with_retry_after() {
-    let n = TestNode::start(TestDb::sqlite(), |c| c.rate_limit_per_minute = 3).await;
+    let n = TestNode::start(TestDb::sqlite(), |c| c.service.rate_limit_per_minute = 3).await;
     for _ in 0..3 {
         assert_eq!(n.steward(Method::GET, "/api/v1/offers").send().await.unwrap().status(), 200);
     }

@@ -275,7 +275,7 @@ impl FeedClient {
 fn too_large(limit: usize) -> FetchError {
     FetchError::Failed {
         attempts: 1,
-        message: format!("page larger than max_feed_page_bytes ({limit} bytes)"),
+        message: format!("page larger than harvest.max_feed_page_bytes ({limit} bytes)"),
     }
 }
 

@@ -6,7 +6,7 @@
 //! page in flight, which the next harvest fetches again from the checkpoint.
 //!
 //! The [`Harvester`] coordinates harvests: at most one per node at a time, at most
-//! `harvest_concurrency` nodes at once, and requests that arrive while a node is being
+//! `harvest.concurrency` nodes at once, and requests that arrive while a node is being
 //! harvested (pings, the schedule, an operator) coalesce into one more harvest after the
 //! current one — the current one may already have passed the change a ping announces. On
 //! PostgreSQL each harvest also holds an advisory lock, so that hub replicas do not harvest the

@@ -142,8 +142,8 @@ fn csv_response(name: &str, body: String) -> Response {
 /// once a stored page reaches the head, or once a harvest that began after the last report
 /// reached the end of the feed. A node that pings without a body is never behind by these
 /// figures; `lag_seconds` (since the last successful harvest) still covers it. The rules
-/// `behind` (warn) and `behind_too_long` (error) hold after `health_warn_behind_secs` (900)
-/// and `health_error_behind_secs` (3600) seconds behind.
+/// `behind` (warn) and `behind_too_long` (error) hold after `health.warn_behind_secs` (900)
+/// and `health.error_behind_secs` (3600) seconds behind.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/quality/nodes",

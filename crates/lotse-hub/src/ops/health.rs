@@ -4,17 +4,17 @@
 //! | state | rule (any one suffices) |
 //! |---|---|
 //! | error | the node is stopped (its feed answered 404/410) |
-//! | error | never harvested successfully, registered longer than `health_error_after_secs` ago |
-//! | error | last successful harvest longer than `health_error_after_secs` ago (default 1 hour) |
-//! | error | `health_error_failures` or more harvests failed in a row (default 5) |
-//! | error | behind the node for longer than `health_error_behind_secs` (default 1 hour) |
-//! | warn | last successful harvest longer than `health_warn_after_secs` ago (default 15 minutes) |
-//! | warn | behind the node for longer than `health_warn_behind_secs` (default 15 minutes) |
+//! | error | never harvested successfully, registered longer than `health.error_after_secs` ago |
+//! | error | last successful harvest longer than `health.error_after_secs` ago (default 1 hour) |
+//! | error | `health.error_failures` or more harvests failed in a row (default 5) |
+//! | error | behind the node for longer than `health.error_behind_secs` (default 1 hour) |
+//! | warn | last successful harvest longer than `health.warn_after_secs` ago (default 15 minutes) |
+//! | warn | behind the node for longer than `health.warn_behind_secs` (default 15 minutes) |
 //! | warn | the last harvest failed |
 //! | warn | the node reports an older version of the standard |
-//! | warn | more than `health_warn_quarantine_share` of its items are quarantined (default 5 %) |
-//! | warn | more than `health_warn_warnings_share` of its offers have validator warnings (default 25 %) |
-//! | warn | the mean score of its offers is below `health_warn_mean_score` (default 60) |
+//! | warn | more than `health.warn_quarantine_share` of its items are quarantined (default 5 %) |
+//! | warn | more than `health.warn_warnings_share` of its offers have validator warnings (default 25 %) |
+//! | warn | the mean score of its offers is below `health.warn_mean_score` (default 60) |
 //!
 //! Otherwise the node is `ok`. The rules are checked in this order and every one that holds is
 //! listed as a reason, so the operator sees all of them at once.
@@ -78,14 +78,14 @@ pub struct HealthRules {
 impl HealthRules {
     pub fn from_config(c: &HubConfig) -> Self {
         HealthRules {
-            warn_after_secs: i64::try_from(c.health_warn_after_secs).unwrap_or(i64::MAX),
-            error_after_secs: i64::try_from(c.health_error_after_secs).unwrap_or(i64::MAX),
-            warn_behind_secs: i64::try_from(c.health_warn_behind_secs).unwrap_or(i64::MAX),
-            error_behind_secs: i64::try_from(c.health_error_behind_secs).unwrap_or(i64::MAX),
-            error_failures: i64::from(c.health_error_failures),
-            warn_quarantine_share: c.health_warn_quarantine_share,
-            warn_warnings_share: c.health_warn_warnings_share,
-            warn_mean_score: c.health_warn_mean_score,
+            warn_after_secs: i64::try_from(c.health.warn_after_secs).unwrap_or(i64::MAX),
+            error_after_secs: i64::try_from(c.health.error_after_secs).unwrap_or(i64::MAX),
+            warn_behind_secs: i64::try_from(c.health.warn_behind_secs).unwrap_or(i64::MAX),
+            error_behind_secs: i64::try_from(c.health.error_behind_secs).unwrap_or(i64::MAX),
+            error_failures: i64::from(c.health.error_failures),
+            warn_quarantine_share: c.health.warn_quarantine_share,
+            warn_warnings_share: c.health.warn_warnings_share,
+            warn_mean_score: c.health.warn_mean_score,
         }
     }
 }

@@ -4,11 +4,11 @@
 //! - **At most once per URL and day**: a URL with a check of the same UTC day is skipped.
 //! - **HEAD first, then GET**: many servers answer HEAD with 405 or an error although the page
 //!   is there, so any failed HEAD is tried once more with GET (whose body is never read).
-//! - **Bounded and polite**: at most `link_check_concurrency` requests at once, at least
-//!   `link_check_host_interval_ms` between two requests to the same host, URLs interleaved by
+//! - **Bounded and polite**: at most `links.concurrency` requests at once, at least
+//!   `links.host_interval_ms` between two requests to the same host, URLs interleaved by
 //!   host so that one large host does not hold every slot, and a timeout per request.
 //! - **Never into the hub's network**: offer URLs come from data stewards, so the hub's
-//!   egress guard ([`crate::egress`]) is always on (unless `link_check_allow_private`): IP
+//!   egress guard ([`crate::egress`]) is always on (unless `links.allow_private`): IP
 //!   literals are checked before the request and on every redirect, and host names are
 //!   resolved by the guarded resolver, which drops private, loopback and link-local addresses
 //!   after DNS resolution (so a name that points at `127.0.0.1` is refused as well).
@@ -52,10 +52,10 @@ pub struct LinkSettings {
 impl LinkSettings {
     pub fn from_config(c: &HubConfig) -> Self {
         LinkSettings {
-            concurrency: c.link_check_concurrency,
-            host_interval: Duration::from_millis(c.link_check_host_interval_ms),
-            timeout: Duration::from_secs(c.link_check_timeout_secs),
-            allow_private: c.link_check_allow_private,
+            concurrency: c.links.concurrency,
+            host_interval: Duration::from_millis(c.links.host_interval_ms),
+            timeout: Duration::from_secs(c.links.timeout_secs),
+            allow_private: c.links.allow_private,
             exempt: Vec::new(),
         }
     }

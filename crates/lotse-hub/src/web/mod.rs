@@ -60,7 +60,7 @@ pub(crate) fn sheet_href(hub_id: &str, lang: &str) -> String {
 /// The pages and their static files, behind the shared security headers and CSRF cookie.
 pub(crate) fn router(state: AppState) -> Router {
     let security = SecurityOptions { img_src_extra: state.hub.config().tile_url.clone() };
-    let public_url = state.hub.config().public_url.clone();
+    let public_url = state.hub.config().service.public_url.clone();
     const JS: &str = "text/javascript; charset=utf-8";
     const CSS: &str = "text/css; charset=utf-8";
     let assets = Assets::shared()

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use lotse_http::Secret;
+use lotse_http::config::ServiceConfig;
 use lotse_hub::{Hub, HubConfig, HubHandle, NewNode, NodeUpdate, Role};
 use lotse_node::{Node, NodeConfig, NodeStore};
 use serde_json::Value;
@@ -22,8 +23,11 @@ struct RealNode {
 fn node_config(id: &str, dir: &std::path::Path, hub: Option<(&str, &str)>) -> NodeConfig {
     NodeConfig {
         node_id: id.into(),
-        listen: "127.0.0.1:0".into(),
-        database_url: Some(Secret::new(format!("sqlite://{}", dir.join("node.db").display()))),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            database_url: Some(Secret::new(format!("sqlite://{}", dir.join("node.db").display()))),
+            ..ServiceConfig::default()
+        },
         hub_url: hub.map(|(url, _)| url.to_owned()),
         hub_token: hub.map(|(_, token)| Secret::new(token)),
         feed_page_size: 50,

@@ -14,7 +14,7 @@ use axum::routing::any;
 use lotse_hub::ops::links::{LinkChecker, LinkSettings};
 use lotse_hub::ops::{links, score, snapshot, sweep};
 use lotse_hub::store::quality::SnapshotScope;
-use lotse_hub::{Hub, HubConfig, HubHandle, NewNode, Role};
+use lotse_hub::{Hub, HubHandle, NewNode, Role};
 use lotse_standard::Offer;
 use lotse_standard::date::Date;
 use serde_json::Value;
@@ -35,7 +35,8 @@ backends!(
 
 /// A hub whose operator jobs only run when a test calls them.
 async fn start_hub(db: &TestDb) -> HubHandle {
-    let config = HubConfig { quality_poll_ms: 3_600_000, ..hub_config(db) };
+    let mut config = hub_config(db);
+    config.quality.poll_ms = 3_600_000;
     Hub::start(config).await.expect("hub starts")
 }
 
@@ -154,7 +155,8 @@ async fn scores_follow_harvests_and_stewards_see_only_their_own(db: TestDb) {
 
     // The follower runs by itself in a hub with the default interval.
     hub.shutdown().await;
-    let quick = HubConfig { quality_poll_ms: 50, ..hub_config(&db) };
+    let mut quick = hub_config(&db);
+    quick.quality.poll_ms = 50;
     let hub = Hub::start(quick).await.unwrap();
     let mut changed = list[1].clone();
     changed.title.remove("en");

@@ -98,11 +98,9 @@ async fn harvested_offers_become_searchable(db: TestDb) {
 
 async fn an_index_on_disk_resumes_after_a_restart(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
-    let config = HubConfig {
-        search_in_memory: false,
-        search_index_dir: Some(dir.path().join("index")),
-        ..hub_config(&db)
-    };
+    let mut config = hub_config(&db);
+    config.search.in_memory = false;
+    config.search.index_dir = Some(dir.path().join("index"));
     let node = FakeNode::start(50).await;
     node.put_all(&offers("essen", &[ESSEN], 13, 0, 30));
 

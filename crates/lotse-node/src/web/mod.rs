@@ -68,7 +68,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(Extension(web))
         // The node's own body limit applies; multipart uploads would otherwise stop at axum's
         // default of 2 MB.
-        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes));
+        .layer(DefaultBodyLimit::max(state.config.service.body_limit_bytes));
     let pages = lotse_web::csrf::apply(pages, Some(state.public_url.to_string()));
     lotse_web::security::apply(pages, &lotse_web::security::SecurityOptions::default())
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use lotse_http::config::ServiceConfig;
 use lotse_node::store::{self, NodeStore, StoreOptions};
 use lotse_node::{Node, NodeConfig, Role};
 use rand::RngCore;
@@ -169,8 +170,11 @@ impl TestNode {
     pub async fn start(db: TestDb, adjust: impl FnOnce(&mut NodeConfig)) -> TestNode {
         let mut config = NodeConfig {
             node_id: "essen".into(),
-            listen: "127.0.0.1:0".into(),
-            database_url: Some(db.url().into()),
+            service: ServiceConfig {
+                listen: "127.0.0.1:0".into(),
+                database_url: Some(db.url().into()),
+                ..ServiceConfig::default()
+            },
             ..NodeConfig::default()
         };
         adjust(&mut config);

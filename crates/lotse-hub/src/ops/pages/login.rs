@@ -73,7 +73,7 @@ pub(super) async fn login(
     if let Err(e) = hub.store().create_session(&session.id_hash, token.id, now, expires).await {
         return failed(lang, &e);
     }
-    let secure = cookie::behind_tls(&headers, hub.config().public_url.as_deref());
+    let secure = cookie::behind_tls(&headers, hub.config().service.public_url.as_deref());
     let mut r = Redirect::to(&href(lang, "/betrieb")).into_response();
     r.headers_mut().append(header::SET_COOKIE, SESSION_COOKIE.set(&session, ttl, secure));
     r

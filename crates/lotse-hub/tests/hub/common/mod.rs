@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use lotse_generate::{Generator, Options};
+use lotse_http::config::ServiceConfig;
 use lotse_hub::HubConfig;
+use lotse_hub::config::{HarvestConfig, HealthConfig, LinksConfig, QualityConfig, SearchConfig};
 use lotse_hub::store::{HubStore, StoreOptions};
 use lotse_standard::Offer;
 use lotse_standard::date::Date;
@@ -121,26 +123,32 @@ macro_rules! backends {
 /// feeds allowed (fake nodes listen on 127.0.0.1), and a schedule that never fires during a
 /// test (tests call `run_once` instead).
 pub fn hub_config(db: &TestDb) -> HubConfig {
+    let never = || "0 0 0 1 1 *".to_owned();
     HubConfig {
-        listen: "127.0.0.1:0".into(),
-        database_url: Some(db.url.clone().into()),
+        service: ServiceConfig {
+            listen: "127.0.0.1:0".into(),
+            database_url: Some(db.url.clone().into()),
+            ..ServiceConfig::default()
+        },
         allow_private_feeds: Some(true),
-        harvest_schedule: "0 0 0 1 1 *".into(),
+        harvest: HarvestConfig {
+            schedule: never(),
+            retries: 2,
+            backoff_ms: 10,
+            backoff_max_ms: 50,
+            timeout_secs: 10,
+            ..HarvestConfig::default()
+        },
         // The other jobs never fire on their own either: a test runs each one itself and may
         // count its runs (the health job runs every minute by default).
-        health_schedule: "0 0 0 1 1 *".into(),
-        sweep_schedule: "0 0 0 1 1 *".into(),
-        link_check_schedule: "0 0 0 1 1 *".into(),
-        purge_schedule: "0 0 0 1 1 *".into(),
-        harvest_retries: 2,
-        harvest_backoff_ms: 10,
-        harvest_backoff_max_ms: 50,
-        harvest_timeout_secs: 10,
+        health: HealthConfig { schedule: never(), ..HealthConfig::default() },
+        quality: QualityConfig { sweep_schedule: never(), ..QualityConfig::default() },
+        links: LinksConfig { schedule: never(), ..LinksConfig::default() },
+        purge_schedule: never(),
         page_size: 50,
         // Each test hub keeps its own index in memory; on-disk indexes are tested in
         // `search.rs`.
-        search_in_memory: true,
-        search_poll_ms: 20,
+        search: SearchConfig { in_memory: true, poll_ms: 20, ..SearchConfig::default() },
         ..HubConfig::default()
     }
 }
