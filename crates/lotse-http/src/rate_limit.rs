@@ -18,9 +18,12 @@ use governor::{Quota, RateLimiter as Gcra};
 /// bounded.
 const PRUNE_ABOVE: usize = 10_000;
 
+/// governor's keyed limiter on the given clock, keyed by the caller's string.
+type Keyed<C> = Gcra<String, DashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
 pub struct RateLimiter<C: Clock = DefaultClock> {
     /// `None` when limiting is disabled.
-    limiter: Option<Gcra<String, DashMapStateStore<String>, C, NoOpMiddleware<C::Instant>>>,
+    limiter: Option<Keyed<C>>,
     clock: C,
 }
 
