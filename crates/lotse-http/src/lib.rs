@@ -3,7 +3,7 @@
 //! Every piece here is independent of the domain: errors as `application/problem+json`
 //! ([`problem`]), bearer tokens that are stored only as hashes ([`token`]), secrets that never
 //! show in logs ([`secret`]), a per-token rate limiter ([`rate_limit`]), request-body limits
-//! ([`body`]), health endpoints ([`health`]), a small Prometheus registry ([`metrics`]), tracing
+//! ([`body`]), health endpoints ([`health`]), Prometheus metrics ([`metrics`]), tracing
 //! setup ([`telemetry`]), layered configuration ([`config`]) and graceful shutdown
 //! ([`shutdown`]). Architecture invariant: nothing here knows about offers, feeds or SQL.
 

@@ -1,37 +1,57 @@
-//! A tiny Prometheus registry: labelled counters, gauges and histograms, rendered in the text
-//! exposition format 0.0.4.
+//! The services' Prometheus metrics, kept in a [`prometheus_client`] registry and served in the
+//! OpenMetrics text format.
 //!
 //! A registry is a value, not a process-wide global, so that tests can run a hub and several
 //! nodes in one process, each with its own `/metrics`.
+//!
+//! Names: a counter is registered under the name its samples carry (`…_total`, as in every
+//! alert and dashboard); the `_total` suffix is taken off for the registry, which puts it back
+//! on each sample, so that the scraped series keep their names exactly. OpenMetrics differs
+//! from the older text format only in the `# TYPE`/`# HELP` lines of counters (they name the
+//! family without `_total`), in floats written with a decimal point (`le="1.0"`) and in the
+//! closing `# EOF`; Prometheus reads it natively and picks the parser by the content type.
+//!
+//! Cost of an update: a metric without labels is one atomic operation; a labelled one is looked
+//! up under a read lock. The generic `&[&str]` label API copies the label values into a key, so
+//! hot paths use typed label sets ([`HttpMetrics`]) or handles resolved once
+//! ([`Counter::handle`]).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::{EncodeLabel, EncodeLabelSet, LabelSetEncoder};
+use prometheus_client::metrics::counter::Counter as RawCounter;
+use prometheus_client::metrics::family::{Family, MetricConstructor};
+use prometheus_client::metrics::gauge::Gauge as RawGauge;
+use prometheus_client::metrics::histogram::Histogram as RawHistogram;
+use prometheus_client::registry::Metric;
 
-/// The media type of the text exposition format.
-pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+/// The media type of the OpenMetrics text format, which `/metrics` answers with.
+pub const OPENMETRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Default histogram buckets for request durations, in seconds.
 pub const DURATION_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
-trait Collector: Send + Sync {
-    fn render(&self, out: &mut String);
-}
+/// A pre-resolved counter series: increments are a single atomic add.
+pub type CounterHandle = RawCounter;
+
+type RawF64Gauge = RawGauge<f64, AtomicU64>;
 
 /// The set of metrics one service exposes.
 #[derive(Clone, Default)]
 pub struct Registry {
-    collectors: Arc<Mutex<Vec<Arc<dyn Collector>>>>,
+    inner: Arc<RwLock<prometheus_client::registry::Registry>>,
 }
 
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Registry")
     }
 }
@@ -41,131 +61,135 @@ impl Registry {
         Self::default()
     }
 
-    /// Registers a counter family with the given label names.
-    pub fn counter(&self, name: &str, help: &str, labels: &[&str]) -> Counter {
-        let family = Arc::new(Family::new(name, help, "counter", labels, Vec::new()));
-        self.register(family.clone());
-        Counter(family)
+    /// Registers a counter family with the given label names. `name` is the samples' name and
+    /// ends in `_total`.
+    pub fn counter(&self, name: &str, help: &str, labels: &'static [&'static str]) -> Counter {
+        debug_assert!(name.ends_with("_total"), "counter {name} must end in _total");
+        let family_name = name.strip_suffix("_total").unwrap_or(name);
+        let metric = if labels.is_empty() {
+            let c = RawCounter::default();
+            self.register(family_name, help, c.clone());
+            Series::Plain(c)
+        } else {
+            let f = Family::<LabelValues, RawCounter>::default();
+            self.register(family_name, help, f.clone());
+            Series::Labelled(labels, f)
+        };
+        Counter(metric)
     }
 
     /// Registers a gauge family with the given label names.
-    pub fn gauge(&self, name: &str, help: &str, labels: &[&str]) -> Gauge {
-        let family = Arc::new(Family::new(name, help, "gauge", labels, Vec::new()));
-        self.register(family.clone());
-        Gauge(family)
+    pub fn gauge(&self, name: &str, help: &str, labels: &'static [&'static str]) -> Gauge {
+        let metric = if labels.is_empty() {
+            let g = RawF64Gauge::default();
+            self.register(name, help, g.clone());
+            Series::Plain(g)
+        } else {
+            let f = Family::<LabelValues, RawF64Gauge>::default();
+            self.register(name, help, f.clone());
+            Series::Labelled(labels, f)
+        };
+        Gauge(metric)
     }
 
     /// Registers a histogram family with the given label names and upper bucket bounds.
-    pub fn histogram(&self, name: &str, help: &str, labels: &[&str], buckets: &[f64]) -> Histogram {
-        let family = Arc::new(Family::new(name, help, "histogram", labels, buckets.to_vec()));
-        self.register(family.clone());
-        Histogram(family)
+    pub fn histogram(
+        &self,
+        name: &str,
+        help: &str,
+        labels: &'static [&'static str],
+        buckets: &[f64],
+    ) -> Histogram {
+        let buckets = Buckets(buckets.into());
+        let metric = if labels.is_empty() {
+            let h = buckets.new_metric();
+            self.register(name, help, h.clone());
+            Series::Plain(h)
+        } else {
+            let f = Family::<LabelValues, RawHistogram, Buckets>::new_with_constructor(buckets);
+            self.register(name, help, f.clone());
+            Series::Labelled(labels, f)
+        };
+        Histogram(metric)
     }
 
-    fn register(&self, collector: Arc<dyn Collector>) {
-        self.collectors.lock().unwrap_or_else(|e| e.into_inner()).push(collector);
+    /// Registers any [`prometheus_client`] metric, for families with typed label sets.
+    pub fn register(&self, name: &str, help: &str, metric: impl Metric) {
+        // The registry adds a full stop to every help text; the texts here are sentences that
+        // already end in one. A line break would end the `# HELP` line early.
+        let help = help.strip_suffix('.').unwrap_or(help).replace('\n', " ");
+        self.inner.write().unwrap_or_else(|e| e.into_inner()).register(name, help, metric);
     }
 
-    /// All metrics in the text exposition format.
+    /// All metrics in the OpenMetrics text format, `# EOF` included.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for c in self.collectors.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            c.render(&mut out);
-        }
+        let registry = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        // Writing into a String cannot fail; the encoder's error type is only for other writers.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &registry);
         out
     }
 }
 
-#[derive(Default, Clone)]
-struct Series {
-    value: f64,
-    /// Histogram only: cumulative-ready counts per bucket (not yet cumulated).
-    bucket_counts: Vec<u64>,
-    count: u64,
+/// Label values of a family registered with label names, in the names' order.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct LabelValues {
+    names: &'static [&'static str],
+    values: Box<[Box<str>]>,
 }
 
-struct Family {
-    name: String,
-    help: String,
-    kind: &'static str,
-    labels: Vec<String>,
-    buckets: Vec<f64>,
-    series: Mutex<BTreeMap<Vec<String>, Series>>,
+impl LabelValues {
+    fn new(names: &'static [&'static str], values: &[&str]) -> Self {
+        debug_assert_eq!(values.len(), names.len(), "label count of {names:?}");
+        Self { names, values: values.iter().map(|v| Box::from(*v)).collect() }
+    }
 }
 
-impl Family {
-    fn new(name: &str, help: &str, kind: &'static str, labels: &[&str], buckets: Vec<f64>) -> Self {
-        Self {
-            name: name.to_owned(),
-            help: help.to_owned(),
-            kind,
-            labels: labels.iter().map(|s| (*s).to_owned()).collect(),
-            buckets,
-            series: Mutex::new(BTreeMap::new()),
+impl EncodeLabelSet for LabelValues {
+    fn encode(&self, encoder: &mut LabelSetEncoder) -> Result<(), fmt::Error> {
+        for (name, value) in self.names.iter().zip(self.values.iter()) {
+            (*name, &**value).encode(encoder.encode_label())?;
         }
-    }
-
-    fn update(&self, label_values: &[&str], f: impl FnOnce(&mut Series)) {
-        debug_assert_eq!(label_values.len(), self.labels.len(), "label count of {}", self.name);
-        let key: Vec<String> = label_values.iter().map(|s| (*s).to_owned()).collect();
-        let mut series = self.series.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = series
-            .entry(key)
-            .or_insert_with(|| Series { bucket_counts: vec![0; self.buckets.len()], ..Series::default() });
-        f(entry);
-    }
-
-    fn label_text(&self, values: &[String], extra: Option<(&str, &str)>) -> String {
-        let mut pairs: Vec<String> =
-            self.labels.iter().zip(values).map(|(k, v)| format!("{k}=\"{}\"", escape(v))).collect();
-        if let Some((k, v)) = extra {
-            pairs.push(format!("{k}=\"{v}\""));
-        }
-        if pairs.is_empty() { String::new() } else { format!("{{{}}}", pairs.join(",")) }
+        Ok(())
     }
 }
 
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+/// The bucket bounds a histogram family creates its series with.
+#[derive(Clone, Debug)]
+struct Buckets(Arc<[f64]>);
+
+impl MetricConstructor<RawHistogram> for Buckets {
+    fn new_metric(&self) -> RawHistogram {
+        RawHistogram::new(self.0.iter().copied())
+    }
 }
 
-impl Collector for Family {
-    fn render(&self, out: &mut String) {
-        let _ = writeln!(out, "# HELP {} {}", self.name, self.help.replace('\n', " "));
-        let _ = writeln!(out, "# TYPE {} {}", self.name, self.kind);
-        let series = self.series.lock().unwrap_or_else(|e| e.into_inner());
-        for (labels, s) in series.iter() {
-            if self.kind == "histogram" {
-                let mut cumulative = 0;
-                for (bound, n) in self.buckets.iter().zip(&s.bucket_counts) {
-                    cumulative += n;
-                    let le = bound.to_string();
-                    let _ = writeln!(
-                        out,
-                        "{}_bucket{} {cumulative}",
-                        self.name,
-                        self.label_text(labels, Some(("le", &le)))
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "{}_bucket{} {}",
-                    self.name,
-                    self.label_text(labels, Some(("le", "+Inf"))),
-                    s.count
-                );
-                let _ = writeln!(out, "{}_sum{} {}", self.name, self.label_text(labels, None), s.value);
-                let _ = writeln!(out, "{}_count{} {}", self.name, self.label_text(labels, None), s.count);
-            } else {
-                let _ = writeln!(out, "{}{} {}", self.name, self.label_text(labels, None), s.value);
+/// One metric without labels, or a family of them keyed by label values.
+#[derive(Clone)]
+enum Series<M, C = fn() -> M> {
+    Plain(M),
+    Labelled(&'static [&'static str], Family<LabelValues, M, C>),
+}
+
+impl<M: Clone, C: MetricConstructor<M>> Series<M, C> {
+    fn with<R>(&self, labels: &[&str], f: impl FnOnce(&M) -> R) -> R {
+        match self {
+            Series::Plain(m) => {
+                debug_assert!(labels.is_empty(), "labels given for a metric without labels");
+                f(m)
             }
+            Series::Labelled(names, family) => f(&family.get_or_create(&LabelValues::new(names, labels))),
         }
+    }
+
+    fn resolve(&self, labels: &[&str]) -> M {
+        self.with(labels, M::clone)
     }
 }
 
 /// A monotonically increasing count.
 #[derive(Clone)]
-pub struct Counter(Arc<Family>);
+pub struct Counter(Series<RawCounter>);
 
 impl Counter {
     pub fn inc(&self, labels: &[&str]) {
@@ -173,88 +197,139 @@ impl Counter {
     }
 
     pub fn inc_by(&self, labels: &[&str], n: u64) {
-        self.0.update(labels, |s| s.value += n as f64);
+        self.0.with(labels, |c| c.inc_by(n));
+    }
+
+    /// The series for `labels`, resolved once, for paths that count often. The series shows
+    /// (at 0) from now on.
+    pub fn handle(&self, labels: &[&str]) -> CounterHandle {
+        self.0.resolve(labels)
     }
 
     /// The current value of one series, for tests.
     pub fn get(&self, labels: &[&str]) -> u64 {
-        let key: Vec<String> = labels.iter().map(|s| (*s).to_owned()).collect();
-        self.0.series.lock().unwrap_or_else(|e| e.into_inner()).get(&key).map_or(0, |s| s.value as u64)
+        match &self.0 {
+            Series::Plain(c) => c.get(),
+            Series::Labelled(names, family) => {
+                family.get(&LabelValues::new(names, labels)).map_or(0, |c| c.get())
+            }
+        }
     }
 }
 
 /// A value that goes up and down.
 #[derive(Clone)]
-pub struct Gauge(Arc<Family>);
+pub struct Gauge(Series<RawF64Gauge>);
 
 impl Gauge {
     pub fn set(&self, labels: &[&str], value: f64) {
-        self.0.update(labels, |s| s.value = value);
+        self.0.with(labels, |g| g.set(value));
     }
 }
 
 /// A distribution of observed values in buckets.
 #[derive(Clone)]
-pub struct Histogram(Arc<Family>);
+pub struct Histogram(Series<RawHistogram, Buckets>);
 
 impl Histogram {
     pub fn observe(&self, labels: &[&str], value: f64) {
-        let buckets = &self.0.buckets;
-        self.0.update(labels, |s| {
-            s.value += value;
-            s.count += 1;
-            if let Some(i) = buckets.iter().position(|b| value <= *b) {
-                s.bucket_counts[i] += 1;
-            }
-        });
+        self.0.with(labels, |h| h.observe(value));
+    }
+}
+
+/// The labels of one request: method, route template and status.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct RequestLabels {
+    route: RouteLabels,
+    status: u16,
+}
+
+/// The labels of one route: method and route template.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct RouteLabels {
+    method: Method,
+    route: Arc<str>,
+}
+
+impl EncodeLabelSet for RouteLabels {
+    fn encode(&self, encoder: &mut LabelSetEncoder) -> Result<(), fmt::Error> {
+        ("method", self.method.as_str()).encode(encoder.encode_label())?;
+        ("route", &*self.route).encode(encoder.encode_label())
+    }
+}
+
+impl EncodeLabelSet for RequestLabels {
+    fn encode(&self, encoder: &mut LabelSetEncoder) -> Result<(), fmt::Error> {
+        self.route.encode(encoder)?;
+        ("status", self.status).encode(encoder.encode_label())
     }
 }
 
 /// Request counting and timing for a router, labelled by method, route template and status.
+///
+/// The labels are typed and the route templates interned, so that counting a request allocates
+/// nothing once its route has been seen.
 #[derive(Clone)]
 pub struct HttpMetrics {
-    requests: Counter,
-    duration: Histogram,
+    requests: Family<RequestLabels, RawCounter>,
+    duration: Family<RouteLabels, RawHistogram, Buckets>,
+    routes: Arc<RwLock<HashSet<Arc<str>>>>,
 }
 
 impl HttpMetrics {
     /// Registers `{prefix}_http_requests_total` and `{prefix}_http_request_duration_seconds`.
     pub fn new(registry: &Registry, prefix: &str) -> Self {
-        Self {
-            requests: registry.counter(
-                &format!("{prefix}_http_requests_total"),
-                "HTTP requests by method, route and status.",
-                &["method", "route", "status"],
-            ),
-            duration: registry.histogram(
-                &format!("{prefix}_http_request_duration_seconds"),
-                "HTTP request duration by method and route.",
-                &["method", "route"],
-                DURATION_BUCKETS,
-            ),
+        let requests = Family::default();
+        registry.register(
+            &format!("{prefix}_http_requests"),
+            "HTTP requests by method, route and status.",
+            requests.clone(),
+        );
+        let duration = Family::new_with_constructor(Buckets(DURATION_BUCKETS.into()));
+        registry.register(
+            &format!("{prefix}_http_request_duration_seconds"),
+            "HTTP request duration by method and route.",
+            duration.clone(),
+        );
+        Self { requests, duration, routes: Arc::default() }
+    }
+
+    /// The shared copy of a route template; the set only holds the router's templates.
+    fn route(&self, template: &str) -> Arc<str> {
+        if let Some(r) = self.routes.read().unwrap_or_else(|e| e.into_inner()).get(template) {
+            return r.clone();
         }
+        let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = routes.get(template) {
+            return r.clone();
+        }
+        let r: Arc<str> = Arc::from(template);
+        routes.insert(r.clone());
+        r
+    }
+
+    fn record(&self, method: Method, template: &str, status: u16, seconds: f64) {
+        let route = RouteLabels { method, route: self.route(template) };
+        self.duration.get_or_create(&route).observe(seconds);
+        self.requests.get_or_create(&RequestLabels { route, status }).inc();
     }
 }
 
 /// Middleware for [`axum::middleware::from_fn_with_state`] with an [`HttpMetrics`] state.
 pub async fn track_requests(State(metrics): State<HttpMetrics>, request: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = request.method().clone();
     // The route template, not the concrete path, so that ids do not explode the label set.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics.requests.inc(&[&method, &route, &status]);
-    metrics.duration.observe(&[&method, &route], start.elapsed().as_secs_f64());
+    let template = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    metrics.record(method, template, response.status().as_u16(), start.elapsed().as_secs_f64());
     response
 }
 
 /// Handler for `GET /metrics` with a [`Registry`] state.
 pub async fn metrics_handler(State(registry): State<Registry>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(PROMETHEUS_CONTENT_TYPE))], registry.render())
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(OPENMETRICS_CONTENT_TYPE))], registry.render())
 }
 
 #[cfg(test)]
@@ -274,15 +349,70 @@ mod tests {
         h.observe(&[], 0.5);
         h.observe(&[], 5.0);
         let text = r.render();
-        assert!(text.contains("# TYPE x_total counter\n"), "{text}");
+        assert!(text.contains("# HELP x Things.\n"), "{text}");
+        assert!(text.contains("# TYPE x counter\n"), "{text}");
         assert!(text.contains("x_total{kind=\"a\"} 1\n"), "{text}");
         assert!(text.contains("x_total{kind=\"b\\\"q\"} 3\n"), "{text}");
-        assert!(text.contains("g 2.5\n"), "{text}");
+        assert!(text.contains("# TYPE g gauge\ng 2.5\n"), "{text}");
+        assert!(text.contains("# TYPE d_seconds histogram\n"), "{text}");
         assert!(text.contains("d_seconds_bucket{le=\"0.1\"} 1\n"), "{text}");
-        assert!(text.contains("d_seconds_bucket{le=\"1\"} 2\n"), "{text}");
+        assert!(text.contains("d_seconds_bucket{le=\"1.0\"} 2\n"), "{text}");
         assert!(text.contains("d_seconds_bucket{le=\"+Inf\"} 3\n"), "{text}");
+        assert!(text.contains("d_seconds_sum 5.55\n"), "{text}");
         assert!(text.contains("d_seconds_count 3\n"), "{text}");
+        assert!(text.ends_with("# EOF\n"), "{text}");
         assert_eq!(c.get(&["b\"q"]), 3);
         assert_eq!(c.get(&["none"]), 0);
+    }
+
+    #[test]
+    fn labelled_families_show_once_they_have_a_series() {
+        let r = Registry::new();
+        let c = r.counter("y_total", "Ys.", &["kind"]);
+        let g = r.gauge("z", "Zs.", &["node"]);
+        assert!(!r.render().contains("y_total"), "{}", r.render());
+        let handle = c.handle(&["hot"]);
+        assert!(r.render().contains("y_total{kind=\"hot\"} 0\n"), "{}", r.render());
+        handle.inc();
+        handle.inc_by(2);
+        g.set(&["essen"], 1.0);
+        let text = r.render();
+        assert!(text.contains("y_total{kind=\"hot\"} 3\n"), "{text}");
+        assert!(text.contains("z{node=\"essen\"} 1.0\n"), "{text}");
+        assert_eq!(c.get(&["hot"]), 3);
+    }
+
+    #[test]
+    fn requests_are_labelled_by_method_route_and_status() {
+        let r = Registry::new();
+        let m = HttpMetrics::new(&r, "svc");
+        m.record(Method::GET, "/feed/offers", 200, 0.002);
+        m.record(Method::GET, "/feed/offers", 200, 0.2);
+        m.record(Method::POST, "unmatched", 404, 0.0);
+        let text = r.render();
+        assert!(text.contains("# TYPE svc_http_requests counter\n"), "{text}");
+        assert!(
+            text.contains(
+                "svc_http_requests_total{method=\"GET\",route=\"/feed/offers\",status=\"200\"} 2\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("svc_http_requests_total{method=\"POST\",route=\"unmatched\",status=\"404\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "svc_http_request_duration_seconds_bucket{le=\"0.005\",method=\"GET\",route=\"/feed/offers\"} 1\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "svc_http_request_duration_seconds_count{method=\"GET\",route=\"/feed/offers\"} 2\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(m.routes.read().unwrap().len(), 2);
     }
 }

@@ -1,64 +1,60 @@
-//! A per-key token-bucket rate limiter (the key is usually a token hash).
+//! A per-key rate limiter (the key is usually a token hash), on [`governor`]'s keyed GCRA.
 //!
-//! Each key gets a bucket of `per_minute` requests that refills continuously, so a client may
-//! burst up to its minute's allowance and then proceeds at the steady rate. Buckets live in
-//! memory: a restart forgives everyone, which is acceptable for a limit that protects the
-//! service rather than enforcing a quota.
+//! Each key may make `per_minute` requests in a burst and then one request every
+//! `60 s / per_minute`, which is a token bucket of `per_minute` tokens that refills
+//! continuously. The state lives in memory: a restart forgives everyone, which is acceptable
+//! for a limit that protects the service rather than enforcing a quota.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::num::NonZeroU32;
+use std::time::Duration;
 
-/// Above this many buckets, full (idle) ones are dropped so memory stays bounded.
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter as Gcra};
+
+/// Above this many keys, the ones whose allowance is full again are dropped so memory stays
+/// bounded.
 const PRUNE_ABOVE: usize = 10_000;
 
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<String, Bucket>>,
+/// governor's keyed limiter on the given clock, keyed by the caller's string.
+type Keyed<C> = Gcra<String, DashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
+pub struct RateLimiter<C: Clock = DefaultClock> {
+    /// `None` when limiting is disabled.
+    limiter: Option<Keyed<C>>,
+    clock: C,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+impl fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimiter").field("enabled", &self.limiter.is_some()).finish_non_exhaustive()
+    }
 }
 
 impl RateLimiter {
     /// A limiter allowing `per_minute` requests per key and minute; `0` disables limiting.
     pub fn new(per_minute: u32) -> Self {
-        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
+        Self::with_clock(per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> RateLimiter<C> {
+    /// [`RateLimiter::new`] on a given clock, for tests.
+    pub fn with_clock(per_minute: u32, clock: C) -> Self {
+        let limiter = NonZeroU32::new(per_minute)
+            .map(|n| Gcra::dashmap_with_clock(Quota::per_minute(n), clock.clone()));
+        Self { limiter, clock }
     }
 
-    /// Takes one request from `key`'s bucket, or says how long to wait for the next one.
+    /// Takes one request from `key`'s allowance, or says how long to wait for the next one.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
-        self.check_at(key, Instant::now())
-    }
-
-    /// [`RateLimiter::check`] at a given instant, for tests.
-    pub fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
-            return Ok(());
+        let Some(limiter) = &self.limiter else { return Ok(()) };
+        if limiter.len() > PRUNE_ABOVE {
+            limiter.retain_recent();
         }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        // A poisoned lock only means another request panicked mid-update; the map is still usable.
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > PRUNE_ABOVE {
-            buckets.retain(|_, b| {
-                b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second < capacity
-            });
-        }
-        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket { tokens: capacity, updated: now });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
-        }
+        limiter.check_key(&key.to_owned()).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
 
@@ -71,23 +67,30 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
     #[test]
     fn allows_the_burst_then_limits_then_refills() {
-        let limiter = RateLimiter::new(3);
-        let t0 = Instant::now();
+        let clock = FakeRelativeClock::default();
+        let limiter = RateLimiter::with_clock(3, clock.clone());
         for _ in 0..3 {
-            assert!(limiter.check_at("a", t0).is_ok());
+            assert!(limiter.check("a").is_ok());
         }
-        let wait = limiter.check_at("a", t0).unwrap_err();
+        let wait = limiter.check("a").unwrap_err();
         // One request per 20 s at 3 per minute.
         assert_eq!(retry_after_secs(wait), 20);
-        // Another key has its own bucket.
-        assert!(limiter.check_at("b", t0).is_ok());
+        // Another key has its own allowance.
+        assert!(limiter.check("b").is_ok());
         // After 20 s exactly one more request is allowed.
-        let t1 = t0 + Duration::from_secs(20);
-        assert!(limiter.check_at("a", t1).is_ok());
-        assert!(limiter.check_at("a", t1).is_err());
+        clock.advance(Duration::from_secs(20));
+        assert!(limiter.check("a").is_ok());
+        assert!(limiter.check("a").is_err());
+        // A minute later the whole burst is back, and no more.
+        clock.advance(Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(limiter.check("a").is_ok());
+        }
+        assert!(limiter.check("a").is_err());
     }
 
     #[test]

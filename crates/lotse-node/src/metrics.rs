@@ -1,6 +1,6 @@
 //! The node's Prometheus metrics.
 
-use lotse_http::metrics::{Counter, HttpMetrics, Registry};
+use lotse_http::metrics::{Counter, CounterHandle, HttpMetrics, Registry};
 
 /// Metric families of one node; each node in a process has its own registry.
 #[derive(Clone)]
@@ -9,6 +9,8 @@ pub struct NodeMetrics {
     pub http: HttpMetrics,
     /// Offers stored by outcome: `created`, `updated`, `unchanged`, `deleted`.
     pub offers: Counter,
+    /// The series of [`NodeMetrics::offers`], resolved once, since every push counts them.
+    pub ingested: Ingested,
     /// Records rejected by the validator.
     pub rejected: Counter,
     /// Feed pages served.
@@ -21,16 +23,32 @@ pub struct NodeMetrics {
     pub purged: Counter,
 }
 
+/// The counters of stored offers, one per outcome.
+#[derive(Clone)]
+pub struct Ingested {
+    pub created: CounterHandle,
+    pub updated: CounterHandle,
+    pub unchanged: CounterHandle,
+    pub deleted: CounterHandle,
+}
+
 impl NodeMetrics {
     pub fn new() -> Self {
         let registry = Registry::new();
+        let offers = registry.counter(
+            "lotse_node_offers_ingested_total",
+            "Offers written by pushes, by outcome.",
+            &["outcome"],
+        );
         Self {
             http: HttpMetrics::new(&registry, "lotse_node"),
-            offers: registry.counter(
-                "lotse_node_offers_ingested_total",
-                "Offers written by pushes, by outcome.",
-                &["outcome"],
-            ),
+            ingested: Ingested {
+                created: offers.handle(&["created"]),
+                updated: offers.handle(&["updated"]),
+                unchanged: offers.handle(&["unchanged"]),
+                deleted: offers.handle(&["deleted"]),
+            },
+            offers,
             rejected: registry.counter(
                 "lotse_node_records_rejected_total",
                 "Records rejected by the validator.",

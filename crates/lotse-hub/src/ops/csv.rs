@@ -1,23 +1,17 @@
-//! CSV for the operator's downloads and the population upload.
+//! CSV for the operator's downloads and the population upload, with the [`csv`] crate.
 //!
-//! Downloads are opened in spreadsheets, so a field that a spreadsheet would take for a
-//! formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with an
-//! apostrophe; offer data must never become a formula on the operator's machine.
+//! Downloads are opened in spreadsheets, so every field passes through the standard's formula
+//! rule ([`lotse_standard::csv::neutralise`]): a field that a spreadsheet would take for a
+//! formula gets an apostrophe in front; offer data must never become a formula on the
+//! operator's machine. The downloads have no column types, so numbers are guarded too.
 
-use std::fmt::Write as _;
+use lotse_standard::csv::neutralise;
 
-/// One CSV field, quoted when needed.
-pub fn field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+/// A writer for downloads: `,`-separated, CRLF line ends (RFC 4180), and fields with a `;`
+/// quoted as well, since German spreadsheets split at `;`.
+fn writer() -> csv::Writer<Vec<u8>> {
+    // The comment byte is never written; the writer quotes every field that contains it.
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).comment(Some(b';')).from_writer(Vec::new())
 }
 
 /// A CSV document: a header and rows, CRLF line ends (RFC 4180).
@@ -26,13 +20,13 @@ where
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = String>,
 {
-    let mut out = String::new();
-    let _ = write!(out, "{}\r\n", header.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
+    let mut w = writer();
+    // Writing into memory cannot fail, and the fields are strings, so the text is UTF-8.
+    let _ = w.write_record(header.iter().map(|h| neutralise(h).into_owned()));
     for row in rows {
-        let line: Vec<String> = row.into_iter().map(|v| field(&v)).collect();
-        let _ = write!(out, "{}\r\n", line.join(","));
+        let _ = w.write_record(row.into_iter().map(|v| neutralise(&v).into_owned()));
     }
-    out
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// A problem in an uploaded population file: the line (1-based) and what is wrong.
@@ -57,12 +51,24 @@ pub fn parse_population(text: &str) -> Result<Vec<(String, i64)>, PopulationErro
         if raw.is_empty() {
             continue;
         }
-        let sep = if raw.contains(';') { ';' } else { ',' };
-        let cols: Vec<&str> = raw.split(sep).map(|c| c.trim().trim_matches('"')).collect();
+        let sep = if raw.contains(';') { b';' } else { b',' };
+        let err = |de: String, en: String| PopulationError { line, de, en };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sep)
+            .from_reader(raw.as_bytes());
+        let mut record = csv::StringRecord::new();
+        if let Err(e) = reader.read_record(&mut record) {
+            return Err(err(
+                format!("Die Zeile ist nicht lesbar: {e}"),
+                format!("The line cannot be read: {e}"),
+            ));
+        }
+        let cols: Vec<&str> = record.iter().map(|c| c.trim().trim_matches('"')).collect();
         if line == 1 && cols.first().is_some_and(|c| c.eq_ignore_ascii_case("ags")) {
             continue;
         }
-        let err = |de: String, en: String| PopulationError { line, de, en };
         let [ags, figure] = cols[..] else {
             return Err(err(
                 "Erwartet zwei Spalten: ags,population.".into(),
@@ -94,6 +100,15 @@ pub fn parse_population(text: &str) -> Result<Vec<(String, i64)>, PopulationErro
 mod tests {
     use super::*;
 
+    /// One CSV field as [`document`] writes it.
+    fn field(value: &str) -> String {
+        if value.is_empty() {
+            return String::new();
+        }
+        let doc = document(&[value], std::iter::empty::<Vec<String>>());
+        doc.strip_suffix("\r\n").unwrap_or(&doc).to_owned()
+    }
+
     #[test]
     fn fields_are_quoted_and_formulas_defused() {
         assert_eq!(field("plain"), "plain");
@@ -102,6 +117,37 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("-1"), "'-1");
         assert_eq!(document(&["a", "b"], [vec!["1".to_owned(), "x\ny".to_owned()]]), "a,b\r\n1,\"x\ny\"\r\n");
+    }
+
+    #[test]
+    fn semicolons_are_quoted_and_the_guard_is_the_standards() {
+        assert_eq!(field("a;b"), "\"a;b\"");
+        assert_eq!(field("x\ry"), "\"x\ry\"");
+        assert_eq!(field("'=x"), "''=x");
+        assert_eq!(field("@x"), "'@x");
+        assert_eq!(field(""), "");
+        assert_eq!(
+            document(
+                &["ags", "note"],
+                [vec!["05113000".to_owned(), "=1;2".to_owned()], vec![String::new(), "+".to_owned()]]
+            ),
+            "ags,note\r\n05113000,\"'=1;2\"\r\n,'+\r\n"
+        );
+    }
+
+    #[test]
+    fn population_files_take_quotes_a_bom_and_blank_lines() {
+        let ok = parse_population(
+            "\u{feff}\"ags\";\"population\"\r\n\r\n\"05113000\";\"582.760\"\r\n 05913000 , 588 250 \n",
+        )
+        .unwrap();
+        assert_eq!(ok, vec![("05113000".to_owned(), 582_760), ("05913000".to_owned(), 588_250)]);
+        let e = parse_population("ags,population\n\n05113000,zwei\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert_eq!(e.de, "„zwei“ ist keine positive ganze Zahl.");
+        assert_eq!(e.en, "\"zwei\" is not a positive whole number.");
+        let e = parse_population("05113000;1;2").unwrap_err();
+        assert_eq!((e.line, e.en.as_str()), (1, "Expected two columns: ags,population."));
     }
 
     #[test]

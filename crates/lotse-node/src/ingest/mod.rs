@@ -292,13 +292,14 @@ async fn apply_logged(
         .try_recv()
         .map_err(|_| StoreError::Inconsistent("the store did not build the import-log entry".into()))?;
     report.import_id = import_id;
-    for (outcome, label) in [
-        (WriteOutcome::Created, "created"),
-        (WriteOutcome::Updated, "updated"),
-        (WriteOutcome::Unchanged, "unchanged"),
-        (WriteOutcome::Deleted, "deleted"),
+    let ingested = &state.metrics.ingested;
+    for (outcome, counter) in [
+        (WriteOutcome::Created, &ingested.created),
+        (WriteOutcome::Updated, &ingested.updated),
+        (WriteOutcome::Unchanged, &ingested.unchanged),
+        (WriteOutcome::Deleted, &ingested.deleted),
     ] {
-        state.metrics.offers.inc_by(&[label], applied.count(outcome) as u64);
+        counter.inc_by(applied.count(outcome) as u64);
     }
     if applied.changes() > 0 {
         state.pinger.changed(applied.last_change);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::columns::{Column, Leaf, Target};
+use super::formula::restore;
 use crate::date::Date;
 use crate::finding::{Code, Finding, Message, escape_token};
 use crate::read::{ParseError, Record};
@@ -124,7 +125,7 @@ impl CsvRecords {
     /// A row that only adds a location to the offer above: same id, nothing but `location_*`.
     fn is_continuation(&self, pending: &Record) -> bool {
         let Some(id_col) = self.id_col else { return false };
-        let id = self.row.get(id_col).unwrap_or("").trim();
+        let id = cell_value(self.row.get(id_col).unwrap_or(""));
         !id.is_empty()
             && pending.value.get("id").and_then(Value::as_str) == Some(id)
             && self.row.iter().enumerate().all(|(i, cell)| {
@@ -142,7 +143,7 @@ impl CsvRecords {
             findings.push(field_count(self.row.len(), self.header.len(), line));
         }
         for (col, cell) in self.header.iter().zip(self.row.iter()) {
-            let cell = cell.trim();
+            let cell = cell_value(cell);
             if cell.is_empty() {
                 continue;
             }
@@ -190,7 +191,7 @@ impl CsvRecords {
     fn add_location(&self, pending: &mut Record, line: u64) {
         let mut location = Map::new();
         for (col, cell) in self.header.iter().zip(self.row.iter()) {
-            if let (Target::Location(key, leaf), cell) = (&col.target, cell.trim())
+            if let (Target::Location(key, leaf), cell) = (&col.target, cell_value(cell))
                 && !cell.is_empty()
             {
                 location.insert((*key).to_owned(), convert(cell, *leaf));
@@ -246,6 +247,12 @@ impl Iterator for CsvRecords {
             }
         }
     }
+}
+
+/// A cell's value: without the apostrophe that guards a formula-like value (see
+/// [`super::formula`]), and trimmed like every cell.
+fn cell_value(raw: &str) -> &str {
+    restore(raw.trim_start()).trim()
 }
 
 fn field_count(found: usize, expected: usize, line: u64) -> Finding {

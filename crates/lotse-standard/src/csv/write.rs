@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use super::columns::{FIELDS, LOCATION_FIELDS};
+use super::columns::{Column, FIELDS, LOCATION_FIELDS, Leaf, Target};
+use super::formula::neutralise_in_place;
 use crate::model::{Location, Offer};
 
 /// The languages whose texts get their own `title_*`/`description_*` columns on export. A CSV
@@ -12,6 +13,11 @@ pub const EXPORT_LANGUAGES: &[&str] =
     &["de", "en", "ar", "uk", "tr", "fa", "ru", "ku", "ti", "so", "ps", "ro", "bg", "pl", "fr", "es"];
 
 /// Streams offers as CSV: `;`-separated, UTF-8 with BOM (what German Excel opens correctly).
+///
+/// Every cell that is not a number column passes through [`super::formula::neutralise`], so no
+/// offer text becomes a formula in a spreadsheet. Number columns (amounts, ages, coordinates)
+/// are written as plain numbers, so that spreadsheets still compute with them; they come from
+/// numbers, so they never hold a formula, and a negative coordinate stays a number.
 pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
     header_written: bool,
@@ -19,6 +25,8 @@ pub struct CsvWriter<W: Write> {
     /// so that continuation rows need not rebuild it.
     width: usize,
     location_start: usize,
+    /// Per column: whether it holds numbers, which are written without the formula guard.
+    numeric: Vec<bool>,
     row: Vec<String>,
 }
 
@@ -29,7 +37,24 @@ impl<W: Write> CsvWriter<W> {
         let inner = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
         let header = Self::header();
         let location_start = header.iter().position(|h| h == "location_name").unwrap_or(0);
-        CsvWriter { inner, header_written: false, width: header.len(), location_start, row: Vec::new() }
+        let numeric = header
+            .iter()
+            .map(|h| {
+                matches!(
+                    Column::parse(h).target,
+                    Target::Field(_, Leaf::Number | Leaf::Integer)
+                        | Target::Location(_, Leaf::Number | Leaf::Integer)
+                )
+            })
+            .collect();
+        CsvWriter {
+            inner,
+            header_written: false,
+            width: header.len(),
+            location_start,
+            numeric,
+            row: Vec::new(),
+        }
     }
 
     /// The header, in the order the columns are written.
@@ -60,11 +85,21 @@ impl<W: Write> CsvWriter<W> {
             self.header_written = true;
         }
         self.fill(offer, offer.locations.first());
-        self.inner.write_record(&self.row)?;
+        self.write_row()?;
         for location in offer.locations.iter().skip(1) {
             self.fill_continuation(offer, location);
-            self.inner.write_record(&self.row)?;
+            self.write_row()?;
         }
+        Ok(())
+    }
+
+    fn write_row(&mut self) -> std::io::Result<()> {
+        for (cell, numeric) in self.row.iter_mut().zip(&self.numeric) {
+            if !numeric {
+                neutralise_in_place(cell);
+            }
+        }
+        self.inner.write_record(&self.row)?;
         Ok(())
     }
 
