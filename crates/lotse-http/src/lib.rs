@@ -14,6 +14,7 @@ pub mod config;
 pub mod health;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;

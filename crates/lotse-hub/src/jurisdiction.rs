@@ -144,23 +144,11 @@ mod tests {
 
     #[test]
     fn outside_names_each_offending_site() {
-        let mut offer: Offer = serde_json::from_value(serde_json::json!({
-            "id": "o1",
-            "offer_type": "beratung",
-            "title": {"de": "Beratung"},
-            "description": {"de": "Beratung für Zugewanderte"},
-            "provider": {"name": "Träger", "kind": "traeger"},
-            "status": "active",
-            "target_groups": ["alle_zugewanderten"],
-            "languages": ["de"],
-            "cost": {"kind": "free"},
-            "delivery": "presential",
-            "locations": [
-                {"street": "Markt 1", "postcode": "45127", "city": "Essen", "ags": "05113000"},
-                {"street": "Markt 2", "postcode": "44135", "city": "Dortmund", "ags": "05913000"}
-            ],
-            "contact": {"email": "a@b.de"}
-        }))
+        let mut offer = online_offer();
+        offer.locations = serde_json::from_value(serde_json::json!([
+            {"street": "Markt 1", "postcode": "45127", "city": "Essen", "ags": "05113000"},
+            {"street": "Markt 2", "postcode": "44135", "city": "Dortmund", "ags": "05913000"}
+        ]))
         .unwrap();
         offer.service_area = vec!["05913000".into(), "05562004".into()];
         let j = vec!["05913000".to_owned()];
