@@ -9,11 +9,11 @@ use utoipa::openapi::{RefOr, Schema};
 /// describes.
 pub fn assert_object_members<T: PartialSchema>(members: &[&str], required: &[&str]) {
     let RefOr::T(Schema::Object(object)) = T::schema() else { panic!("not an object schema") };
-    let sorted = |names: Vec<&str>| {
-        let mut names = names;
-        names.sort_unstable();
-        names
-    };
     assert_eq!(sorted(object.properties.keys().map(String::as_str).collect()), sorted(members.to_vec()));
     assert_eq!(sorted(object.required.iter().map(String::as_str).collect()), sorted(required.to_vec()));
+}
+
+fn sorted(mut names: Vec<&str>) -> Vec<&str> {
+    names.sort_unstable();
+    names
 }
