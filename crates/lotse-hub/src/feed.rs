@@ -99,8 +99,14 @@ fn build(
     for row in rows {
         let id = format!("{}/{}", row.node_id, row.id);
         items.push(match row.data {
-            Some(d) => rpde::Item::updated(id, row.modified, row.standard_version, RawValue::from_string(d)?),
-            None => rpde::Item::deleted(id, row.modified),
+            Some(d) => rpde::Item::updated(
+                rpde::Kind::Offer,
+                id,
+                row.modified,
+                row.standard_version,
+                RawValue::from_string(d)?,
+            ),
+            None => rpde::Item::deleted(rpde::Kind::Offer, id, row.modified),
         });
     }
     let next = match items.last() {

@@ -245,12 +245,13 @@ mod tests {
             .iter()
             .map(|r| match &r.data {
                 Some(d) => rpde::Item::updated(
+                    rpde::Kind::Offer,
                     r.id.clone(),
                     r.modified,
                     r.standard_version.clone(),
                     RawValue::from_string(d.clone()).unwrap(),
                 ),
-                None => rpde::Item::deleted(r.id.clone(), r.modified),
+                None => rpde::Item::deleted(rpde::Kind::Offer, r.id.clone(), r.modified),
             })
             .collect();
         serde_json::to_string(&rpde::Page { next, items, license: license.to_owned() }).unwrap()

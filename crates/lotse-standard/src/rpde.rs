@@ -21,7 +21,7 @@ pub const PAGE_MEMBERS: &[&str] = &["next", "items", "license"];
 /// The members of an item, in the order they are written; a tombstone has the first four.
 pub const ITEM_MEMBERS: &[&str] = &["state", "kind", "id", "modified", "standard_version", "data"];
 
-/// The feed's `kind` of every item: Lotse's feeds carry offers only.
+/// The `kind` of an offer's items, as [`Kind::Offer`] is spelt.
 pub const KIND_OFFER: &str = "Offer";
 
 /// An item's `state`.
@@ -34,10 +34,72 @@ pub enum State {
     Deleted,
 }
 
-/// An item's `kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An item's `kind`: the kind of record a feed carries. Each kind has its own feed
+/// (`/feed/offers`, `/feed/organizations`, …) with its own change order; standard 1.0 knew only
+/// offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Kind {
     Offer,
+    Organization,
+    Network,
+    Project,
+}
+
+impl Kind {
+    /// Every kind, offers first.
+    pub const ALL: [Kind; 4] = [Kind::Offer, Kind::Organization, Kind::Network, Kind::Project];
+
+    /// The item's `kind` as the feed spells it (`Offer`, `Organization`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Offer => KIND_OFFER,
+            Kind::Organization => "Organization",
+            Kind::Network => "Network",
+            Kind::Project => "Project",
+        }
+    }
+
+    /// The kind an item's `kind` names.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The plural that names the kind's feed, API path, table and export: `offers`,
+    /// `organizations`, `networks`, `projects`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Offer => "offers",
+            Kind::Organization => "organizations",
+            Kind::Network => "networks",
+            Kind::Project => "projects",
+        }
+    }
+
+    /// The kind a plural names.
+    pub fn from_plural(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.plural() == s)
+    }
+
+    /// The lowercase singular (`offer`, `organization`, …), as `--kind` and `kind=` take it.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Offer => "offer",
+            Kind::Organization => "organization",
+            Kind::Network => "network",
+            Kind::Project => "project",
+        }
+    }
+
+    /// The kind a lowercase singular names.
+    pub fn from_singular(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.singular() == s)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.singular())
+    }
 }
 
 /// One item of a feed page. `T` is the type of the offer's data: a typed or untyped JSON
@@ -59,14 +121,14 @@ pub struct Item<T> {
 }
 
 impl<T> Item<T> {
-    /// An `updated` item carrying an offer.
-    pub fn updated(id: String, modified: i64, standard_version: Option<String>, data: T) -> Self {
-        Item { state: State::Updated, kind: Kind::Offer, id, modified, standard_version, data: Some(data) }
+    /// An `updated` item carrying a record of `kind`.
+    pub fn updated(kind: Kind, id: String, modified: i64, standard_version: Option<String>, data: T) -> Self {
+        Item { state: State::Updated, kind, id, modified, standard_version, data: Some(data) }
     }
 
-    /// A tombstone.
-    pub fn deleted(id: String, modified: i64) -> Self {
-        Item { state: State::Deleted, kind: Kind::Offer, id, modified, standard_version: None, data: None }
+    /// A tombstone of a record of `kind`.
+    pub fn deleted(kind: Kind, id: String, modified: i64) -> Self {
+        Item { state: State::Deleted, kind, id, modified, standard_version: None, data: None }
     }
 }
 
@@ -152,12 +214,13 @@ mod tests {
             next: "http://n/feed/offers?afterTimestamp=4&afterId=b".to_owned(),
             items: vec![
                 Item::updated(
+                    Kind::Offer,
                     "a".to_owned(),
                     3,
                     Some("1.0.0".to_owned()),
                     RawValue::from_string(r#"{"id":"a"}"#.to_owned()).unwrap(),
                 ),
-                Item::deleted("b".to_owned(), 4),
+                Item::deleted(Kind::Offer, "b".to_owned(), 4),
             ],
             license: "https://lic".to_owned(),
         };
@@ -187,7 +250,7 @@ mod tests {
             found.sort();
             found.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
         };
-        let item = Item::updated("a".to_owned(), 1, Some("1.0.0".to_owned()), json!({}));
+        let item = Item::updated(Kind::Offer, "a".to_owned(), 1, Some("1.0.0".to_owned()), json!({}));
         let text = serde_json::to_string(&item).unwrap();
         assert_eq!(
             serde_json::from_str::<Value>(&text).unwrap().as_object().unwrap().len(),
@@ -201,13 +264,20 @@ mod tests {
             PAGE_MEMBERS.len()
         );
         assert_eq!(keys(&text, PAGE_MEMBERS), PAGE_MEMBERS);
-        let tombstone = serde_json::to_value(Item::<Value>::deleted("b".to_owned(), 2)).unwrap();
+        let tombstone = serde_json::to_value(Item::<Value>::deleted(Kind::Offer, "b".to_owned(), 2)).unwrap();
         assert_eq!(tombstone.as_object().unwrap().len(), 4);
     }
 
     #[test]
-    fn the_kind_is_spelt_as_the_constant() {
+    fn kinds_are_spelt_as_their_names() {
         assert_eq!(serde_json::to_value(Kind::Offer).unwrap(), KIND_OFFER);
+        for kind in Kind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+            assert_eq!(Kind::from_plural(kind.plural()), Some(kind));
+            assert_eq!(Kind::from_singular(kind.singular()), Some(kind));
+        }
+        assert_eq!(Kind::parse("offer"), None);
     }
 
     #[test]
