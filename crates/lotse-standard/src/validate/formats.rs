@@ -3,6 +3,20 @@
 //! They are deliberately hand-written: each is a few lines, runs on every record, and must give
 //! the same answer on node and hub without pulling a regex engine into the hot path.
 
+/// A record id as the standard allows it: 1 to 128 of `A–Z a–z 0–9 . _ : -`. Ids become parts
+/// of URLs and of the hub's ids (`node/id`), so a slash is never part of one.
+pub fn is_record_id(s: &str) -> bool {
+    (1..=128).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// A node id: 1 to 64 of `A–Z a–z 0–9 . _ -`. Without `/` and `:`, so that the first `/` of a
+/// hub id separates the node from the record.
+pub fn is_node_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// A pragmatic e-mail check: one `@`, a non-empty local part without spaces, a domain of
 /// dot-separated labels of letters, digits and hyphens, ending in a label of two or more letters.
 pub fn is_email(s: &str) -> bool {
@@ -135,6 +149,17 @@ pub fn contains_markup(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_record_id("A-z_0.9:x"));
+        assert!(!is_record_id(""));
+        assert!(!is_record_id("a/b"));
+        assert!(!is_record_id(&"x".repeat(129)));
+        assert!(is_node_id("muelheim"));
+        assert!(!is_node_id("a:b"));
+        assert!(!is_node_id(&"x".repeat(65)));
+    }
 
     #[test]
     fn emails() {

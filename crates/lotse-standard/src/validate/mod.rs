@@ -9,10 +9,13 @@
 //! record without errors into the typed offer) are public on their own, so that the node's
 //! ingest (through [`Batch`]) and the hub's harvest share one implementation of both.
 
+mod checker;
 mod formats;
 mod geo;
+mod offer;
+mod parts;
 mod path;
-mod record;
+mod places;
 
 use std::collections::HashSet;
 
@@ -26,7 +29,7 @@ use crate::model::Offer;
 use crate::read::Record;
 use crate::vocab::{Vocabularies, vocabularies};
 
-pub use formats::{contains_markup, is_email, is_http_url, is_phone};
+pub use formats::{contains_markup, is_email, is_http_url, is_node_id, is_phone, is_record_id};
 
 /// Where a location's coordinates lie, as the validator found by point-in-polygon against the
 /// region pack; one per element of the record's `locations`.
@@ -152,7 +155,7 @@ impl<'r> Validator<'r> {
 
     /// Checks one record value, without batch-level checks and without CSV positions.
     pub fn check(&self, value: &Value) -> Checked {
-        record::check(self, value)
+        checker::run(self, value, |c, root, m| c.offer(root, m))
     }
 
     /// The findings for one record value, without batch-level checks and without CSV positions.
