@@ -29,7 +29,7 @@ pub const OFFER_SCHEMA_JSON: &str = include_str!("../../../schemas/offer.schema.
 
 /// The version of the standard this crate implements (semver). A test keeps it equal to the
 /// `version` in `schemas/standard.json`.
-pub const STANDARD_VERSION: &str = "1.0.0";
+pub const STANDARD_VERSION: &str = "1.1.0";
 
 #[cfg(test)]
 mod tests {

@@ -79,6 +79,12 @@ pub struct Vocabularies {
     pub accessibility: Vocabulary,
     pub residence_status: Vocabulary,
     pub weekdays: Vocabulary,
+    /// Organizations' `school_type` (since 1.1).
+    pub school_types: Vocabulary,
+    /// The `purpose` of organizations' and projects' links (since 1.1).
+    pub link_purposes: Vocabulary,
+    /// Projects' `status` (since 1.1).
+    pub project_statuses: Vocabulary,
 }
 
 macro_rules! embedded {
@@ -105,6 +111,9 @@ embedded!(
     "accessibility",
     "residence-status",
     "weekdays",
+    "school-types",
+    "link-purposes",
+    "project-statuses",
 );
 
 fn file(id: &str) -> &'static str {
@@ -126,6 +135,9 @@ static VOCABULARIES: LazyLock<Vocabularies> = LazyLock::new(|| Vocabularies {
     accessibility: Vocabulary::parse(file("accessibility")),
     residence_status: Vocabulary::parse(file("residence-status")),
     weekdays: Vocabulary::parse(file("weekdays")),
+    school_types: Vocabulary::parse(file("school-types")),
+    link_purposes: Vocabulary::parse(file("link-purposes")),
+    project_statuses: Vocabulary::parse(file("project-statuses")),
 });
 
 /// The embedded vocabularies, parsed on first use.
@@ -143,6 +155,15 @@ mod tests {
         assert_eq!(v.offer_types.codes.len(), 7);
         assert_eq!(v.cefr_levels.codes().collect::<Vec<_>>(), ["alpha", "A1", "A2", "B1", "B2", "C1", "C2"]);
         assert!(v.languages.codes.len() > 180);
+        for kind in ["kita", "beratungsstelle", "bibliothek", "schule"] {
+            assert!(v.provider_kinds.contains(kind), "{kind}");
+        }
+        assert_eq!(v.school_types.codes.len(), 10);
+        assert_eq!(
+            v.link_purposes.codes().collect::<Vec<_>>(),
+            ["registration", "integreat", "website", "social_media", "other"]
+        );
+        assert_eq!(v.project_statuses.codes().collect::<Vec<_>>(), ["planned", "running", "completed"]);
         for (id, _) in FILES {
             let voc = Vocabulary::parse(file(id));
             assert_eq!(&voc.id, id);

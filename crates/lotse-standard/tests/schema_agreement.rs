@@ -113,3 +113,33 @@ fn every_finding_code_is_documented_for_stewards() {
         assert!(doc.contains(&row), "docs/standard.md lacks the row for {}", code.as_str());
     }
 }
+
+/// The schemas' code enums are copies of the vocabularies; each `$defs` entry named after a
+/// vocabulary (`providerKindsCode` for `provider-kinds`) must list exactly its codes, in order.
+#[test]
+fn every_code_enum_is_its_vocabulary() {
+    for (file, schema) in [("offer.schema.json", lotse_standard::OFFER_SCHEMA_JSON)] {
+        let schema: Value = serde_json::from_str(schema).unwrap();
+        let defs = schema["$defs"].as_object().unwrap();
+        let mut checked = 0;
+        for (name, def) in defs {
+            let Some(stem) = name.strip_suffix("Code") else { continue };
+            let id: String = stem
+                .chars()
+                .flat_map(
+                    |c| if c.is_ascii_uppercase() { vec!['-', c.to_ascii_lowercase()] } else { vec![c] },
+                )
+                .collect();
+            let (_, json) = lotse_standard::vocab::FILES
+                .iter()
+                .find(|(v, _)| *v == id)
+                .unwrap_or_else(|| panic!("{file}: {name} names no vocabulary"));
+            let vocab: Value = serde_json::from_str(json).unwrap();
+            let codes: Vec<&Value> = vocab["codes"].as_array().unwrap().iter().map(|c| &c["code"]).collect();
+            let listed: Vec<&Value> = def["enum"].as_array().unwrap().iter().collect();
+            assert_eq!(listed, codes, "{file}: {name} differs from {id}.json");
+            checked += 1;
+        }
+        assert!(checked > 0, "{file} has no code enums");
+    }
+}
