@@ -1,14 +1,8 @@
-//! The typed offer, as the standard's JSON gives it (snake_case, optional fields omitted).
-//!
-//! The validator works on untyped JSON so that it can point at every wrong field; this model is
-//! what a record becomes once it has passed, and what the generator writes.
-
-use std::collections::BTreeMap;
+//! The typed offer: a course, a counselling service, a recognition office.
 
 use serde::{Deserialize, Serialize};
 
-/// Texts by language code; `de` is required by the standard.
-pub type LangMap = BTreeMap<String, String>;
+use super::{AgsSite, Contact, Identifier, LangMap, Location, OpeningHours, Reference, declared_ags};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,35 +40,20 @@ pub struct Offer {
     pub valid_until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
+    /// The networks the offer belongs to (since 1.1). Left out when empty, like every new
+    /// member, so that an offer without it keeps its 1.0 canonical bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<Reference>,
+    /// The projects the offer is part of (since 1.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<Reference>,
 }
 
 impl Offer {
     /// Every AGS the offer declares, with where: each location's `ags`, then each entry of the
     /// service area, in the record's order.
     pub fn declared_ags(&self) -> impl Iterator<Item = (AgsSite, &str)> {
-        let locations =
-            self.locations.iter().enumerate().map(|(i, l)| (AgsSite::Location(i), l.ags.as_str()));
-        let area = self.service_area.iter().enumerate().map(|(i, a)| (AgsSite::ServiceArea(i), a.as_str()));
-        locations.chain(area)
-    }
-}
-
-/// Where an offer declares an AGS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AgsSite {
-    /// The `ags` of location `i`.
-    Location(usize),
-    /// Entry `i` of the service area.
-    ServiceArea(usize),
-}
-
-impl AgsSite {
-    /// The JSON pointer of the AGS in the offer.
-    pub fn pointer(self) -> String {
-        match self {
-            AgsSite::Location(i) => format!("/locations/{i}/ags"),
-            AgsSite::ServiceArea(i) => format!("/service_area/{i}"),
-        }
+        declared_ags(self.locations.iter(), &self.service_area)
     }
 }
 
@@ -87,13 +66,9 @@ pub struct Provider {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<Identifier>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Identifier {
-    pub scheme: String,
-    pub value: String,
+    /// The provider as an organization record (since 1.1), the member `ref` of `provider`.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,23 +102,6 @@ pub struct Eligibility {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Location {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub street: String,
-    pub postcode: String,
-    pub city: String,
-    pub ags: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lat: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lon: Option<f64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub accessibility: Vec<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
@@ -155,27 +113,4 @@ pub struct Schedule {
     pub opening_hours: Vec<OpeningHours>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpeningHours {
-    /// Two-letter weekday codes `mo` … `su`.
-    pub days: Vec<String>,
-    /// `HH:MM`, 24-hour clock.
-    pub opens: String,
-    pub closes: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
 }
