@@ -91,7 +91,7 @@ codes! {
         "Einen Wert eintragen oder das Feld weglassen.", "Enter a value or leave the field out.";
     TooLong = "too_long", Error,
         "Der Text ist zu lang.", "The text is too long.",
-        "Den Text kürzen (Titel höchstens 200, Beschreibung höchstens 5.000 Zeichen).", "Shorten the text (title at most 200, description at most 5,000 characters).";
+        "Den Text kürzen (Titel und Namen höchstens 200, Beschreibungen höchstens 5.000 Zeichen; die Meldung nennt die Grenze).", "Shorten the text (titles and names at most 200, descriptions at most 5,000 characters; the message names the limit).";
     InvalidId = "invalid_id", Error,
         "Die ID hat ein ungültiges Format.", "The id has an invalid format.",
         "Nur A–Z, a–z, 0–9 und . _ : - verwenden, höchstens 128 Zeichen.", "Use only A–Z, a–z, 0–9 and . _ : -, at most 128 characters.";
@@ -150,8 +150,8 @@ codes! {
         "Ein Betrag ist nur bei cost.kind = fee erlaubt.", "An amount is only allowed with cost.kind = fee.",
         "Den Betrag entfernen oder cost.kind auf fee setzen.", "Remove the amount or set cost.kind to fee.";
     LocationRequired = "location_required", Error,
-        "Präsenzangebote brauchen mindestens einen Ort.", "Presential offers need at least one location.",
-        "Einen Ort mit Straße, PLZ, Ort und AGS angeben oder delivery auf online/outreach setzen.", "Give a location with street, postcode, city and AGS or set delivery to online/outreach.";
+        "Präsenzangebote brauchen mindestens einen Ort, Einrichtungen und Projekte einen Ort oder ein Einzugsgebiet.", "Presential offers need at least one location, organizations and projects a location or a service area.",
+        "Einen Ort mit Straße, PLZ, Ort und AGS angeben; bei Angeboten sonst delivery auf online/outreach setzen, bei Einrichtungen und Projekten sonst service_area angeben.", "Give a location with street, postcode, city and AGS; otherwise set delivery to online/outreach for an offer, or give service_area for an organization or project.";
     ServiceAreaRequired = "service_area_required", Error,
         "Ohne Ort braucht das Angebot ein Einzugsgebiet.", "Without a location the offer needs a service area.",
         "In service_area die AGS der versorgten Kommunen angeben.", "List the AGS of the municipalities served in service_area.";
@@ -181,7 +181,7 @@ codes! {
         "Prüfen, ob Koordinaten und AGS zusammenpassen; an Grenzen ist das oft nur Ungenauigkeit.", "Check that coordinates and AGS agree; near borders this is often mere imprecision.";
     DuplicateId = "duplicate_id", Error,
         "Die ID kommt in dieser Lieferung mehrfach vor.", "The id appears more than once in this batch.",
-        "Jedem Angebot eine eigene ID geben.", "Give every offer its own id.";
+        "Jedem Datensatz eine eigene ID geben.", "Give every record its own id.";
     MarkupInText = "markup_in_text", Error,
         "Der Text enthält HTML oder andere Auszeichnung.", "The text contains HTML or other markup.",
         "Nur reinen Text verwenden; Zeilenumbrüche sind erlaubt.", "Use plain text only; line breaks are allowed.";
@@ -192,14 +192,35 @@ codes! {
         "Die CSV-Spalte gehört nicht zum Standard; ihr Wert wird ignoriert.", "The CSV column is not part of the standard; its value is ignored.",
         "Spaltennamen prüfen (Pfad mit _ verbunden, z. B. contact_email).", "Check the column name (path joined with _, e.g. contact_email).";
     VerifiedStale = "verified_stale", Warning,
-        "Das Angebot wurde seit über einem Jahr nicht geprüft.", "The offer has not been checked for over a year.",
-        "Angebot prüfen und verified_at auf das heutige Datum setzen.", "Check the offer and set verified_at to today.";
+        "Der Datensatz wurde seit über einem Jahr nicht geprüft.", "The record has not been checked for over a year.",
+        "Angaben prüfen und verified_at auf das heutige Datum setzen.", "Check the record and set verified_at to today.";
     ValidUntilPassed = "valid_until_passed", Warning,
         "Das Angebot ist abgelaufen (valid_until liegt in der Vergangenheit).", "The offer has expired (valid_until is in the past).",
         "valid_until verlängern oder das Angebot löschen.", "Extend valid_until or delete the offer.";
     MissingEnglishTitle = "missing_english_title", Notice,
         "Es gibt keinen englischen Titel.", "There is no English title.",
         "title.en ergänzen, damit auch englischsprachige Beratende das Angebot finden.", "Add title.en so that English-speaking advisers find the offer too.";
+    InvalidReference = "invalid_reference", Error,
+        "Der Verweis auf einen anderen Datensatz hat ein ungültiges Format.", "The reference to another record has an invalid format.",
+        "Als „org-7“ (Datensatz des eigenen Knotens), „muelheim/org-7“ (Knoten/ID) oder {\"node\": \"muelheim\", \"id\": \"org-7\"} angeben.", "Give it as \"org-7\" (a record of your own node), \"muelheim/org-7\" (node/id) or {\"node\": \"muelheim\", \"id\": \"org-7\"}.";
+    ReferenceNotFound = "reference_not_found", Warning,
+        "Der Verweis führt zu keinem bekannten Datensatz der erwarteten Art.", "The reference leads to no known record of the expected kind.",
+        "Knoten und ID prüfen; der Datensatz muss geliefert sein (auf dem eigenen Knoten oder, für andere Knoten, im Hub).", "Check node and id; the record must have been delivered (to your own node or, for other nodes, to the hub).";
+    ReferenceCycle = "reference_cycle", Error,
+        "Einrichtungen verweisen über part_of im Kreis aufeinander.", "Organizations refer to each other in a circle through part_of.",
+        "part_of auf die übergeordnete Einrichtung setzen, nie auf sich selbst oder eine untergeordnete.", "Set part_of to the umbrella organization, never to the organization itself or one below it.";
+    CoordinatorRequired = "coordinator_required", Error,
+        "Das Netzwerk nennt keine Koordination.", "The network names no coordinator.",
+        "In coordinators mindestens eine Person mit Namen angeben.", "List at least one person with a name in coordinators.";
+    CoordinatorUnreachable = "coordinator_unreachable", Error,
+        "Keine Koordinationsperson ist per E-Mail oder Telefon erreichbar.", "No coordinator can be reached by e-mail or phone.",
+        "Bei mindestens einer Person in coordinators email oder phone angeben.", "Give email or phone for at least one person in coordinators.";
+    SchoolTypeNotAllowed = "school_type_not_allowed", Error,
+        "Eine Schulform ist nur bei Einrichtungen der Art schule erlaubt.", "A school type is only allowed for organizations of kind schule.",
+        "school_type entfernen oder kind auf schule setzen.", "Remove school_type or set kind to schule.";
+    EndDateMissing = "end_date_missing", Warning,
+        "Das Projekt ist abgeschlossen, nennt aber kein Enddatum.", "The project is completed but gives no end date.",
+        "period.end auf den letzten Tag des Projekts setzen.", "Set period.end to the project's last day.";
 }
 
 impl Serialize for Code {

@@ -109,8 +109,17 @@ fn schema_expressible_violations_fail_both() {
 fn every_finding_code_is_documented_for_stewards() {
     let doc = include_str!("../../../docs/standard.md");
     for code in lotse_standard::Code::ALL {
-        let row = format!("| `{}` | {} |", code.as_str(), code.severity().as_str());
-        assert!(doc.contains(&row), "docs/standard.md lacks the row for {}", code.as_str());
+        let (meaning, fix) = (code.meaning(), code.fix());
+        let row = format!(
+            "| `{}` | {} | {} / {} | {} / {} |",
+            code.as_str(),
+            code.severity().as_str(),
+            meaning.de,
+            meaning.en,
+            fix.de,
+            fix.en
+        );
+        assert!(doc.contains(&row), "docs/standard.md lacks the row for {}: {row}", code.as_str());
     }
 }
 

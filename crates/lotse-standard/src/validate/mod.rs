@@ -2,34 +2,44 @@
 //!
 //! It walks the untyped JSON of a record rather than deserialising into the model, so that it
 //! can report every problem of a record at once, each with its pointer. A record without errors
-//! is then deserialised into [`Offer`]; the JSON Schema in `schemas/offer.schema.json` and this
-//! walker describe the same rules, and a test checks them against each other.
+//! is then deserialised into the model ([`Offer`](crate::model::Offer), or any
+//! [`Record`](crate::model::Record)); the JSON Schemas in `schemas/` and this walker describe
+//! the same rules, and a test checks them against each other.
 //!
-//! Checking ([`Validator::check`]) and the finishing step ([`finish`]: order the findings, turn a
-//! record without errors into the typed offer) are public on their own, so that the node's
-//! ingest (through [`Batch`]) and the hub's harvest share one implementation of both.
+//! The walker (`checker.rs`) holds the field helpers every kind shares; each kind's rules are
+//! in the module named after it (`offer.rs`, `organization.rs`, `network.rs`, `project.rs`),
+//! references and their cycles in `reference.rs`. Checking ([`Validator::check_kind`]) and the
+//! finishing step ([`finish_kind`], and [`finish`] for offers: order the findings, turn a record
+//! without errors into the typed model) are public on their own, so that the node's ingest
+//! (through [`Batch`]) and the hub's harvest share one implementation of both.
 
+mod batch;
 mod checker;
+mod finish;
 mod formats;
 mod geo;
+mod network;
 mod offer;
+mod organization;
 mod parts;
 mod path;
 mod places;
-
-use std::collections::HashSet;
+mod project;
+mod reference;
 
 use lotse_geo::Region;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::date::Date;
-use crate::finding::{Finding, Severity};
-use crate::model::Offer;
+use crate::finding::Finding;
 use crate::read::Record;
+use crate::rpde::Kind;
 use crate::vocab::{Vocabularies, vocabularies};
 
+pub use batch::{Batch, KindReport, RecordReport};
+pub use finish::{Finished, FinishedRecord, Valid, ValidRecord, finish, finish_kind};
 pub use formats::{contains_markup, is_email, is_http_url, is_node_id, is_phone, is_record_id};
+pub use reference::{part_of_cycles, reference_cycle, reference_not_found};
 
 /// Where a location's coordinates lie, as the validator found by point-in-polygon against the
 /// region pack; one per element of the record's `locations`.
@@ -60,76 +70,6 @@ pub struct Checked {
     pub positions: Vec<Position>,
 }
 
-/// A record that passed: the typed offer, its warnings and notices (ordered by severity) and
-/// the positions of its locations.
-#[derive(Debug, Clone)]
-pub struct Valid {
-    pub offer: Offer,
-    pub findings: Vec<Finding>,
-    pub positions: Vec<Position>,
-}
-
-/// The result of the finishing step.
-#[derive(Debug, Clone)]
-pub enum Finished {
-    /// No finding is an error.
-    Offer(Box<Valid>),
-    /// At least one finding is an error; the record's JSON is given back (for a quarantine).
-    Rejected { findings: Vec<Finding>, value: Value },
-    /// The walker found no error but the model could not read the record, which means the two
-    /// disagree; a finding saying so is the last one.
-    Unreadable { findings: Vec<Finding> },
-}
-
-/// The finishing step of the standard: orders the findings by severity and turns a record
-/// without errors into the typed offer. The record's JSON is consumed so that its strings move
-/// into the offer instead of being copied: on bulk uploads that is a good share of the work.
-pub fn finish(checked: Checked, value: Value) -> Finished {
-    let Checked { mut findings, positions } = checked;
-    findings.sort_by_key(|a| a.severity);
-    if findings.iter().any(|f| f.severity == Severity::Error) {
-        return Finished::Rejected { findings, value };
-    }
-    // The walker enforces every rule the model's types encode, so a failure here means the two
-    // disagree; report it rather than panic.
-    match Offer::deserialize(value) {
-        Ok(offer) => Finished::Offer(Box::new(Valid { offer, findings, positions })),
-        Err(e) => {
-            findings.push(Finding::new(
-                crate::finding::Code::TypeMismatch,
-                "",
-                crate::finding::Message::new(
-                    format!("Datensatz nicht lesbar: {e}"),
-                    format!("Record not readable: {e}"),
-                ),
-            ));
-            Finished::Unreadable { findings }
-        }
-    }
-}
-
-/// The outcome for one record.
-#[derive(Debug, Clone)]
-pub struct RecordReport {
-    /// 0-based position of the record in its input.
-    pub index: usize,
-    /// The record's `id`, when it has a string one.
-    pub id: Option<String>,
-    pub findings: Vec<Finding>,
-    /// The typed offer; present exactly when no finding is an error.
-    pub offer: Option<Offer>,
-}
-
-impl RecordReport {
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
-    }
-
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
-    }
-}
-
 /// Validates records against the standard as of a given date, in a given region.
 pub struct Validator<'r> {
     today: Date,
@@ -153,66 +93,50 @@ impl<'r> Validator<'r> {
         self.today
     }
 
-    /// Checks one record value, without batch-level checks and without CSV positions.
+    /// Checks one offer, without batch-level checks and without CSV positions.
     pub fn check(&self, value: &Value) -> Checked {
-        checker::run(self, value, |c, root, m| c.offer(root, m))
+        self.check_kind(Kind::Offer, value)
     }
 
-    /// The findings for one record value, without batch-level checks and without CSV positions.
+    /// Checks one record of the given kind, without batch-level checks and without CSV
+    /// positions.
+    pub fn check_kind(&self, kind: Kind, value: &Value) -> Checked {
+        checker::run(self, value, |c, root, m| match kind {
+            Kind::Offer => c.offer(root, m),
+            Kind::Organization => c.organization(root, m),
+            Kind::Network => c.network(root, m),
+            Kind::Project => c.project(root, m),
+        })
+    }
+
+    /// The findings for one offer, without batch-level checks and without CSV positions.
     pub fn check_value(&self, value: &Value) -> Vec<Finding> {
         self.check(value).findings
     }
 
-    /// Validates one record on its own (no duplicate-id check across records).
+    /// Validates one offer on its own (no duplicate-id check across records).
     pub fn validate_record(&self, index: usize, record: Record) -> RecordReport {
         let checked = self.check(&record.value);
-        self.finish(index, record, checked)
+        RecordReport::finish(index, record, checked)
     }
 
-    /// Validates a batch: every record, plus the ids that appear more than once.
+    /// Validates one record of the given kind on its own (no duplicate-id check across
+    /// records).
+    pub fn validate_record_kind(&self, kind: Kind, index: usize, record: Record) -> KindReport {
+        let checked = self.check_kind(kind, &record.value);
+        KindReport::finish(kind, index, record, checked)
+    }
+
+    /// Validates a batch of offers: every record, plus the ids that appear more than once.
     pub fn validate_batch(&self, records: Vec<Record>) -> Vec<RecordReport> {
         let mut batch = Batch::default();
         records.into_iter().enumerate().map(|(i, r)| batch.validate(self, i, r)).collect()
     }
 
-    /// Completes a report: adds the reader's findings and their places in the input, then
-    /// runs the finishing step.
-    fn finish(&self, index: usize, mut record: Record, mut checked: Checked) -> RecordReport {
-        checked.findings.append(&mut record.findings);
-        record.locate_findings(&mut checked.findings);
-        let id = record.value.get("id").and_then(Value::as_str).map(str::to_owned);
-        let (findings, offer) = match finish(checked, record.value) {
-            Finished::Offer(valid) => {
-                let Valid { offer, findings, .. } = *valid;
-                (findings, Some(offer))
-            }
-            Finished::Rejected { findings, .. } | Finished::Unreadable { findings } => (findings, None),
-        };
-        RecordReport { index, id, findings, offer }
-    }
-}
-
-/// Batch state for streaming validation: remembers the ids seen so far.
-#[derive(Default)]
-pub struct Batch {
-    ids: HashSet<String>,
-}
-
-impl Batch {
-    pub fn validate(&mut self, v: &Validator<'_>, index: usize, record: Record) -> RecordReport {
-        let mut checked = v.check(&record.value);
-        if let Some(id) = record.value.get("id").and_then(Value::as_str)
-            && !self.ids.insert(id.to_owned())
-        {
-            checked.findings.push(Finding::new(
-                crate::finding::Code::DuplicateId,
-                "/id",
-                crate::finding::Message::new(
-                    format!("Die ID „{id}“ kommt in dieser Lieferung mehrfach vor."),
-                    format!("The id \"{id}\" appears more than once in this batch."),
-                ),
-            ));
-        }
-        v.finish(index, record, checked)
+    /// Validates a batch of records of one kind: every record, plus the ids that appear more
+    /// than once.
+    pub fn validate_batch_kind(&self, kind: Kind, records: Vec<Record>) -> Vec<KindReport> {
+        let mut batch = Batch::default();
+        records.into_iter().enumerate().map(|(i, r)| batch.validate_kind(self, kind, i, r)).collect()
     }
 }

@@ -30,6 +30,8 @@ const FIELDS: &[&str] = &[
     "url",
     "valid_until",
     "verified_at",
+    "networks",
+    "projects",
 ];
 const REQUIRED: &[&str] = &[
     "id",
@@ -107,6 +109,8 @@ impl Checker<'_, '_> {
             }
         }
         self.verified_at(root, m);
+        self.reference_list_field(root, m, "networks");
+        self.reference_list_field(root, m, "projects");
     }
 
     /// Categories: known codes, each belonging to the offer's type.
@@ -159,13 +163,14 @@ impl Checker<'_, '_> {
 
     fn provider(&mut self, path: &Path<'_>, value: &Value) {
         let Some(m) = self.object(path, value) else { return };
-        self.fields(path, m, &["name", "kind", "url", "identifiers"], &["name", "kind"]);
+        self.fields(path, m, &["name", "kind", "url", "identifiers", "ref"], &["name", "kind"]);
         self.text_field(path, m, "name", TITLE_MAX);
         self.code_field(path, m, "kind", &self.v.vocab.provider_kinds);
         self.url_field(path, m, "url");
         if let Some(v) = m.get("identifiers") {
             self.identifiers(&path.key("identifiers"), v);
         }
+        self.reference_field(path, m, "ref");
     }
 
     fn cost(&mut self, path: &Path<'_>, value: &Value) {

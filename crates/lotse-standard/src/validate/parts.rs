@@ -1,5 +1,5 @@
 //! Building blocks made of several fields that more than one kind of record uses: the contact,
-//! e-mail and phone, identifiers in other registers, opening hours and links.
+//! e-mail and phone, identifiers in other registers, links and opening hours.
 
 use serde_json::{Map, Value};
 
@@ -73,6 +73,22 @@ impl Checker<'_, '_> {
                 for key in ["scheme", "value"] {
                     self.text_field(&ip, im, key, SHORT_TEXT_MAX);
                 }
+            }
+        }
+    }
+
+    /// The optional `links` of a record: `[{purpose, url, title?}]`.
+    pub(super) fn links(&mut self, root: &Path<'_>, m: &Map<String, Value>) {
+        let Some(v) = m.get("links") else { return };
+        let p = root.key("links");
+        let Some(items) = self.array(&p, v) else { return };
+        for (i, item) in items.iter().enumerate() {
+            let ip = p.index(i);
+            if let Some(lm) = self.object(&ip, item) {
+                self.fields(&ip, lm, &["purpose", "url", "title"], &["purpose", "url"]);
+                self.code_field(&ip, lm, "purpose", &self.v.vocab.link_purposes);
+                self.url_field(&ip, lm, "url");
+                self.lang_map_field(&ip, lm, "title", TITLE_MAX);
             }
         }
     }

@@ -59,6 +59,21 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Locations or a service area, whichever the record has; without either, the record has
+    /// no place at all (organizations and projects).
+    pub(super) fn locations_or_area(&mut self, root: &Path<'_>, m: &Map<String, Value>, hours: Hours) {
+        self.locations(root, m, hours);
+        self.service_area(root, m);
+        if !m.contains_key("locations") && !m.contains_key("service_area") {
+            self.push(
+                Code::LocationRequired,
+                &root.key("locations"),
+                "Es ist mindestens ein Ort (locations) oder ein Einzugsgebiet (service_area) nötig.".into(),
+                "At least one location (locations) or a service area (service_area) is required.".into(),
+            );
+        }
+    }
+
     /// Checks an AGS against the region pack; returns whether it is known.
     fn ags(&mut self, path: &Path<'_>, ags: &str) -> bool {
         let known = self.v.region.municipality(ags).is_some();
