@@ -1,24 +1,48 @@
-//! Reading CSV into records.
+//! Reading CSV into records, of any kind: the kind's column table says where each column goes.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::columns::{Column, Leaf, Target};
+use super::columns::{Column, Leaf, Table, Target};
 use super::formula::restore;
+use super::tables;
 use crate::date::Date;
 use crate::finding::{Code, Finding, Message, escape_token};
 use crate::read::{ParseError, Record};
+use crate::rpde::Kind;
 
 /// Where a CSV record came from: its rows and the file's header.
 #[derive(Debug, Clone)]
 pub struct CsvOrigin {
     pub header: Arc<Vec<Column>>,
-    /// The 1-based line of each row of the record: the first is the offer's own row, which also
-    /// holds location 0; location `i` comes from row `i`.
+    /// The 1-based line of each row of the record: the first is the record's own row, which
+    /// also holds location 0; location `i` comes from row `i`.
     pub lines: Vec<u64>,
+    table: &'static Table,
+    /// For entries of lists that were spread over columns (links, coordinators, funding): the
+    /// columns each entry came from, since entries are numbered as they were found and a
+    /// steward may have left a group of columns empty.
+    entries: Vec<Entry>,
+}
+
+/// The columns one list entry came from.
+#[derive(Debug, Clone)]
+struct Entry {
+    field: &'static str,
+    index: usize,
+    columns: EntryColumns,
+}
+
+#[derive(Debug, Clone)]
+enum EntryColumns {
+    /// One column holds the whole entry (`link_website`).
+    Whole(String),
+    /// One column per member: `coordinator_2_` and the member's key.
+    Members { stem: String, first: &'static str },
 }
 
 impl CsvOrigin {
@@ -43,14 +67,26 @@ impl CsvOrigin {
             }
             _ => self.lines[0],
         };
-        let column = Column::for_pointer(&tokens).map(|canonical| {
-            // Report the column as the steward spelled it in the header, where it is there.
-            self.header
-                .iter()
-                .find(|c| c.name.eq_ignore_ascii_case(&canonical))
-                .map_or(canonical, |c| c.name.clone())
-        });
+        let column =
+            self.entry_column(&tokens).or_else(|| self.table.for_pointer(&tokens)).map(|canonical| {
+                // Report the column as the steward spelled it in the header, where it is there.
+                self.header
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(&canonical))
+                    .map_or(canonical, |c| c.name.clone())
+            });
         (line, column)
+    }
+
+    /// The column of a pointer into a list entry that was spread over columns.
+    fn entry_column(&self, tokens: &[&str]) -> Option<String> {
+        let [field, index, rest @ ..] = tokens else { return None };
+        let index: usize = index.parse().ok()?;
+        let entry = self.entries.iter().find(|e| e.field == *field && e.index == index)?;
+        Some(match &entry.columns {
+            EntryColumns::Whole(column) => column.clone(),
+            EntryColumns::Members { stem, first } => format!("{stem}{}", rest.first().unwrap_or(first)),
+        })
     }
 }
 
@@ -84,8 +120,9 @@ fn sniff_delimiter(text: &str) -> u8 {
     if counts[best] == 0 { b',' } else { delims[best] }
 }
 
-/// Streams records out of CSV bytes.
+/// Streams records of one kind out of CSV bytes.
 pub struct CsvRecords {
+    table: &'static Table,
     reader: csv::Reader<Cursor<Vec<u8>>>,
     header: Arc<Vec<Column>>,
     id_col: Option<usize>,
@@ -94,8 +131,20 @@ pub struct CsvRecords {
     done: bool,
 }
 
+/// Opens a CSV file of records of the given kind.
+pub fn read_kind(kind: Kind, bytes: &[u8]) -> Result<CsvRecords, ParseError> {
+    CsvRecords::of_kind(kind, bytes)
+}
+
 impl CsvRecords {
+    /// Opens a CSV file of offers.
     pub fn new(bytes: &[u8]) -> Result<Self, ParseError> {
+        Self::of_kind(Kind::Offer, bytes)
+    }
+
+    /// Opens a CSV file of records of the given kind.
+    pub fn of_kind(kind: Kind, bytes: &[u8]) -> Result<Self, ParseError> {
+        let table = tables::of(kind);
         let text = decode(bytes).into_owned();
         if text.trim().is_empty() {
             return Err(ParseError {
@@ -110,9 +159,11 @@ impl CsvRecords {
             .flexible(true)
             .has_headers(true)
             .from_reader(Cursor::new(text.into_bytes()));
-        let header: Vec<Column> = reader.headers().map_err(csv_error)?.iter().map(Column::parse).collect();
+        let header: Vec<Column> =
+            reader.headers().map_err(csv_error)?.iter().map(|h| table.column(h)).collect();
         let id_col = header.iter().position(|c| c.target == Target::Field(&["id"], Leaf::Text));
         Ok(CsvRecords {
+            table,
             reader,
             header: Arc::new(header),
             id_col,
@@ -122,9 +173,13 @@ impl CsvRecords {
         })
     }
 
-    /// A row that only adds a location to the offer above: same id, nothing but `location_*`.
+    /// A row that only adds a location to the record above: same id, nothing but `location_*`.
+    /// Kinds without locations have no continuation rows; a repeated id there is a duplicate.
     fn is_continuation(&self, pending: &Record) -> bool {
         let Some(id_col) = self.id_col else { return false };
+        if self.table.location.is_empty() {
+            return false;
+        }
         let id = cell_value(self.row.get(id_col).unwrap_or(""));
         !id.is_empty()
             && pending.value.get("id").and_then(Value::as_str) == Some(id)
@@ -138,6 +193,8 @@ impl CsvRecords {
     fn build(&self, line: u64) -> Record {
         let mut obj = Map::new();
         let mut location = Map::new();
+        let mut links: Vec<(Value, String)> = Vec::new();
+        let mut items: BTreeMap<(&'static str, usize), Map<String, Value>> = BTreeMap::new();
         let mut findings = Vec::new();
         if self.row.len() != self.header.len() {
             findings.push(field_count(self.row.len(), self.header.len(), line));
@@ -154,6 +211,17 @@ impl CsvRecords {
                 }
                 Target::Text(field, lang) => {
                     insert(&mut obj, &[field, lang.as_str()], Value::String(cell.to_owned()));
+                }
+                Target::Link(purpose) => {
+                    for url in split_list(cell) {
+                        links.push((serde_json::json!({"purpose": purpose, "url": url}), col.name.clone()));
+                    }
+                }
+                Target::Item { field, number, key, leaf } => {
+                    items
+                        .entry((field, *number))
+                        .or_default()
+                        .insert((*key).to_owned(), convert(cell, *leaf));
                 }
                 Target::Unknown => {
                     let mut f = Finding::new(
@@ -180,10 +248,36 @@ impl CsvRecords {
         if !location.is_empty() {
             obj.insert("locations".into(), Value::Array(vec![Value::Object(location)]));
         }
+        let mut entries = Vec::new();
+        if !links.is_empty() {
+            let mut list = Vec::new();
+            for (index, (link, column)) in links.into_iter().enumerate() {
+                entries.push(Entry { field: "links", index, columns: EntryColumns::Whole(column) });
+                list.push(link);
+            }
+            obj.insert("links".into(), Value::Array(list));
+        }
+        // Entries in the order of their numbers; an empty group leaves no gap.
+        for ((field, number), members) in items {
+            let list = obj.entry(field).or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(list) = list.as_array_mut() {
+                if let Some(group) = self.table.items(field) {
+                    let columns =
+                        EntryColumns::Members { stem: group.column(number, ""), first: group.keys[0].0 };
+                    entries.push(Entry { field, index: list.len(), columns });
+                }
+                list.push(Value::Object(members));
+            }
+        }
         Record {
             value: Value::Object(obj),
             line: Some(line),
-            csv: Some(CsvOrigin { header: self.header.clone(), lines: vec![line] }),
+            csv: Some(CsvOrigin {
+                header: self.header.clone(),
+                lines: vec![line],
+                table: self.table,
+                entries,
+            }),
             findings,
         }
     }

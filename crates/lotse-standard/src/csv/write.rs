@@ -1,99 +1,137 @@
-//! Writing offers in the standard's CSV form, so that what one exports a node can import.
+//! Writing records in the standard's CSV form, so that what one exports a node can import.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::columns::{Column, FIELDS, LOCATION_FIELDS, Leaf, Target};
+use super::columns::{Leaf, Table, Target};
 use super::formula::neutralise_in_place;
-use crate::model::{Location, Offer};
+use super::rows::Row;
+use super::tables;
+use crate::model::{Offer, Record};
+use crate::rpde::Kind;
 
-/// The languages whose texts get their own `title_*`/`description_*` columns on export. A CSV
-/// header must be fixed before the first row, so texts in other languages are left out of CSV
-/// exports (JSON and NDJSON exports keep them).
+/// The languages whose texts get their own `<field>_<lang>` columns on export. A CSV header
+/// must be fixed before the first row, so texts in other languages are left out of CSV exports
+/// (JSON and NDJSON exports keep them).
 pub const EXPORT_LANGUAGES: &[&str] =
     &["de", "en", "ar", "uk", "tr", "fa", "ru", "ku", "ti", "so", "ps", "ro", "bg", "pl", "fr", "es"];
 
-/// Streams offers as CSV: `;`-separated, UTF-8 with BOM (what German Excel opens correctly).
+/// Streams records of one kind as CSV: `;`-separated, UTF-8 with BOM (what German Excel opens
+/// correctly), in the columns of the kind's table.
 ///
 /// Every cell that is not a number column passes through [`super::formula::neutralise`], so no
-/// offer text becomes a formula in a spreadsheet. Number columns (amounts, ages, coordinates)
-/// are written as plain numbers, so that spreadsheets still compute with them; they come from
-/// numbers, so they never hold a formula, and a negative coordinate stays a number.
+/// record's text becomes a formula in a spreadsheet. Number columns (amounts, ages,
+/// coordinates) are written as plain numbers, so that spreadsheets still compute with them;
+/// they come from numbers, so they never hold a formula, and a negative coordinate stays a
+/// number.
 pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
+    table: &'static Table,
+    header: Vec<String>,
     header_written: bool,
-    /// The header's width and where its `location_*` columns start, taken from the header once
-    /// so that continuation rows need not rebuild it.
-    width: usize,
-    location_start: usize,
-    /// Per column: whether it holds numbers, which are written without the formula guard.
+    /// Per column, taken from the header once: where its value comes from, and whether it
+    /// holds numbers, which are written without the formula guard.
+    targets: Vec<Target>,
     numeric: Vec<bool>,
     row: Vec<String>,
 }
 
+/// A writer for exports of records of the given kind.
+pub fn write_kind<W: Write>(kind: Kind, out: W) -> CsvWriter<W> {
+    CsvWriter::for_kind(kind, out)
+}
+
 impl<W: Write> CsvWriter<W> {
-    pub fn new(mut out: W) -> Self {
+    /// A writer of offers.
+    pub fn new(out: W) -> Self {
+        Self::for_kind(Kind::Offer, out)
+    }
+
+    /// A writer of records of the given kind.
+    pub fn for_kind(kind: Kind, mut out: W) -> Self {
         // A failed BOM write surfaces again on the first row; keep the constructor infallible.
         let _ = out.write_all(b"\xEF\xBB\xBF");
         let inner = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
-        let header = Self::header();
-        let location_start = header.iter().position(|h| h == "location_name").unwrap_or(0);
-        let numeric = header
+        let table = tables::of(kind);
+        let header = table.header(EXPORT_LANGUAGES);
+        let targets: Vec<Target> = header.iter().map(|h| table.column(h).target).collect();
+        let numeric = targets
             .iter()
-            .map(|h| {
+            .map(|t| {
                 matches!(
-                    Column::parse(h).target,
+                    t,
                     Target::Field(_, Leaf::Number | Leaf::Integer)
                         | Target::Location(_, Leaf::Number | Leaf::Integer)
+                        | Target::Item { leaf: Leaf::Number | Leaf::Integer, .. }
                 )
             })
             .collect();
-        CsvWriter {
-            inner,
-            header_written: false,
-            width: header.len(),
-            location_start,
-            numeric,
-            row: Vec::new(),
-        }
+        CsvWriter { inner, table, header, header_written: false, targets, numeric, row: Vec::new() }
     }
 
-    /// The header, in the order the columns are written.
+    /// The header of an offers' file, in the order the columns are written.
     pub fn header() -> Vec<String> {
-        let mut h = Vec::new();
-        for (name, _, _) in FIELDS {
-            if *name == "provider_name" {
-                for lang in EXPORT_LANGUAGES {
-                    h.push(format!("title_{lang}"));
-                }
-                for lang in EXPORT_LANGUAGES {
-                    h.push(format!("description_{lang}"));
-                }
-            }
-            if *name == "service_area" {
-                for (loc, _) in LOCATION_FIELDS {
-                    h.push(format!("location_{loc}"));
-                }
-            }
-            h.push((*name).to_owned());
-        }
-        h
+        Self::header_of(Kind::Offer)
     }
 
-    pub fn write(&mut self, offer: &Offer) -> std::io::Result<()> {
+    /// The header of a file of the given kind, in the order the columns are written.
+    pub fn header_of(kind: Kind) -> Vec<String> {
+        tables::of(kind).header(EXPORT_LANGUAGES)
+    }
+
+    /// Writes an offer; the writer must be one of offers.
+    pub fn write(&mut self, offer: &Offer) -> io::Result<()> {
+        self.write_row(offer)
+    }
+
+    /// Writes a record; it must be of the writer's kind.
+    pub fn write_record(&mut self, record: &Record) -> io::Result<()> {
+        match record {
+            Record::Offer(o) => self.write_row(o),
+            Record::Organization(o) => self.write_row(o),
+            Record::Network(n) => self.write_row(n),
+            Record::Project(p) => self.write_row(p),
+        }
+    }
+
+    pub fn finish(mut self) -> io::Result<W> {
         if !self.header_written {
-            self.inner.write_record(Self::header())?;
+            self.inner.write_record(&self.header)?;
+        }
+        self.inner.into_inner().map_err(|e| e.into_error())
+    }
+
+    /// The record's own row, which also holds its first location, then a row for each further
+    /// location with only the id and the `location_*` columns.
+    fn write_row(&mut self, record: &impl Row) -> io::Result<()> {
+        if record.kind() != self.table.kind {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("a {} in a CSV file of {}", record.kind().singular(), self.table.kind.plural()),
+            ));
+        }
+        if !self.header_written {
+            self.inner.write_record(&self.header)?;
             self.header_written = true;
         }
-        self.fill(offer, offer.locations.first());
-        self.write_row()?;
-        for location in offer.locations.iter().skip(1) {
-            self.fill_continuation(offer, location);
-            self.write_row()?;
+        self.row.clear();
+        for (name, target) in self.header.iter().zip(&self.targets) {
+            self.row.push(cell(record, name, target, 0));
+        }
+        self.flush_row()?;
+        for location in 1..record.locations() {
+            self.row.clear();
+            for (name, target) in self.header.iter().zip(&self.targets) {
+                self.row.push(match target {
+                    Target::Field(["id"], _) | Target::Location(..) => cell(record, name, target, location),
+                    _ => String::new(),
+                });
+            }
+            self.flush_row()?;
         }
         Ok(())
     }
 
-    fn write_row(&mut self) -> std::io::Result<()> {
+    fn flush_row(&mut self) -> io::Result<()> {
         for (cell, numeric) in self.row.iter_mut().zip(&self.numeric) {
             if !numeric {
                 neutralise_in_place(cell);
@@ -102,122 +140,24 @@ impl<W: Write> CsvWriter<W> {
         self.inner.write_record(&self.row)?;
         Ok(())
     }
-
-    pub fn finish(mut self) -> std::io::Result<W> {
-        if !self.header_written {
-            self.inner.write_record(Self::header())?;
-        }
-        self.inner.into_inner().map_err(|e| e.into_error())
-    }
-
-    fn fill(&mut self, o: &Offer, location: Option<&Location>) {
-        let row = &mut self.row;
-        row.clear();
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let list = |v: &[String]| v.join("|");
-        for (name, _, _) in FIELDS {
-            if *name == "provider_name" {
-                for lang in EXPORT_LANGUAGES {
-                    row.push(o.title.get(*lang).cloned().unwrap_or_default());
-                }
-                for lang in EXPORT_LANGUAGES {
-                    row.push(o.description.get(*lang).cloned().unwrap_or_default());
-                }
-            }
-            if *name == "service_area" {
-                push_location(row, location);
-            }
-            let level = o.language_level.as_ref();
-            let elig = o.eligibility.as_ref();
-            let sched = o.schedule.as_ref();
-            let cell = match *name {
-                "id" => o.id.clone(),
-                "offer_type" => o.offer_type.clone(),
-                "categories" => list(&o.categories),
-                "provider_name" => o.provider.name.clone(),
-                "provider_kind" => o.provider.kind.clone(),
-                "provider_url" => opt(&o.provider.url),
-                "provider_identifiers" => o
-                    .provider
-                    .identifiers
-                    .iter()
-                    .map(|i| format!("{}:{}", i.scheme, i.value))
-                    .collect::<Vec<_>>()
-                    .join("|"),
-                "status" => o.status.clone(),
-                "target_groups" => list(&o.target_groups),
-                "life_phases" => list(&o.life_phases),
-                "languages" => list(&o.languages),
-                "language_level_from" => level.map(|l| l.from.clone()).unwrap_or_default(),
-                "language_level_to" => level.map(|l| l.to.clone()).unwrap_or_default(),
-                "cost_kind" => o.cost.kind.clone(),
-                "cost_amount_eur" => o.cost.amount_eur.map(|a| a.to_string()).unwrap_or_default(),
-                "cost_note" => opt(&o.cost.note),
-                "eligibility_age_min" => {
-                    elig.and_then(|e| e.age_min).map(|a| a.to_string()).unwrap_or_default()
-                }
-                "eligibility_age_max" => {
-                    elig.and_then(|e| e.age_max).map(|a| a.to_string()).unwrap_or_default()
-                }
-                "eligibility_residence_status" => elig.map(|e| list(&e.residence_status)).unwrap_or_default(),
-                "eligibility_note" => elig.and_then(|e| e.note.clone()).unwrap_or_default(),
-                "delivery" => o.delivery.clone(),
-                "service_area" => list(&o.service_area),
-                "schedule_start_date" => sched.and_then(|s| s.start_date.clone()).unwrap_or_default(),
-                "schedule_end_date" => sched.and_then(|s| s.end_date.clone()).unwrap_or_default(),
-                "schedule_opening_hours" => sched
-                    .map(|s| {
-                        s.opening_hours
-                            .iter()
-                            .map(|h| format!("{} {}-{}", h.days.join(","), h.opens, h.closes))
-                            .collect::<Vec<_>>()
-                            .join("|")
-                    })
-                    .unwrap_or_default(),
-                "schedule_note" => sched.and_then(|s| s.note.clone()).unwrap_or_default(),
-                "contact_name" => opt(&o.contact.name),
-                "contact_email" => opt(&o.contact.email),
-                "contact_phone" => opt(&o.contact.phone),
-                "contact_url" => opt(&o.contact.url),
-                "features" => list(&o.features),
-                "url" => opt(&o.url),
-                "valid_until" => opt(&o.valid_until),
-                "verified_at" => opt(&o.verified_at),
-                other => unreachable!("column {other} has no writer"),
-            };
-            row.push(cell);
-        }
-    }
-
-    /// A further location: the id and the `location_*` columns only.
-    fn fill_continuation(&mut self, o: &Offer, location: &Location) {
-        self.row.clear();
-        self.row.resize(self.width, String::new());
-        self.row[0] = o.id.clone();
-        let mut loc = Vec::new();
-        push_location(&mut loc, Some(location));
-        for (i, cell) in loc.into_iter().enumerate() {
-            self.row[self.location_start + i] = cell;
-        }
-    }
 }
 
-fn push_location(row: &mut Vec<String>, location: Option<&Location>) {
-    let Some(l) = location else {
-        row.extend(std::iter::repeat_n(String::new(), LOCATION_FIELDS.len()));
-        return;
-    };
-    for (key, _) in LOCATION_FIELDS {
-        row.push(match *key {
-            "name" => l.name.clone().unwrap_or_default(),
-            "street" => l.street.clone(),
-            "postcode" => l.postcode.clone(),
-            "city" => l.city.clone(),
-            "ags" => l.ags.clone(),
-            "lat" => l.lat.map(|v| v.to_string()).unwrap_or_default(),
-            "lon" => l.lon.map(|v| v.to_string()).unwrap_or_default(),
-            "accessibility" => l.accessibility.join("|"),
-            other => unreachable!("location column {other} has no writer"),
-        });
+/// The cell of column `name` for a record, at its location `location`.
+fn cell(record: &impl Row, name: &str, target: &Target, location: usize) -> String {
+    match target {
+        Target::Field(..) => record.field(name),
+        Target::Text(field, lang) => {
+            record.text(field).and_then(|t| t.get(lang.as_str())).cloned().unwrap_or_default()
+        }
+        Target::Location(key, _) => record.location(location, key),
+        Target::Link(purpose) => record
+            .links()
+            .iter()
+            .filter(|l| l.purpose == *purpose)
+            .map(|l| l.url.as_str())
+            .collect::<Vec<_>>()
+            .join("|"),
+        Target::Item { field, number, key, .. } => record.item(field, number - 1, key),
+        Target::Unknown => String::new(),
     }
 }

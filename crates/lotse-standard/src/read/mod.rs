@@ -1,7 +1,8 @@
 //! Readers: bytes in, records out.
 //!
-//! A record is the untyped JSON of one offer plus where it came from (line, CSV columns), so
-//! that findings can name the place in the steward's own file. Readers fail as a whole only when
+//! A record is the untyped JSON of one offer, organization, network or project plus where it
+//! came from (line, CSV columns), so that findings can name the place in the steward's own
+//! file. Readers fail as a whole only when
 //! the input cannot be parsed at all; then [`ParseError`] names the line and column.
 
 mod json;
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::csv::CsvOrigin;
 use crate::finding::{Finding, Message};
+use crate::rpde::Kind;
 
 pub use json::JsonRecords;
 
@@ -137,22 +139,37 @@ impl Iterator for Records<'_> {
     }
 }
 
-/// Opens an input for streaming. Structural errors of a JSON array show up here; errors of
-/// later NDJSON lines or CSV rows show up as the iterator reaches them.
+/// Opens an input of offers for streaming. Structural errors of a JSON array show up here;
+/// errors of later NDJSON lines or CSV rows show up as the iterator reaches them.
 pub fn records(bytes: &[u8], format: InputFormat) -> Result<(InputFormat, Records<'_>), ParseError> {
+    records_kind(Kind::Offer, bytes, format)
+}
+
+/// Opens an input of records of the given kind for streaming. JSON and NDJSON read the same
+/// for every kind; CSV needs the kind for its columns.
+pub fn records_kind(
+    kind: Kind,
+    bytes: &[u8],
+    format: InputFormat,
+) -> Result<(InputFormat, Records<'_>), ParseError> {
     let format = if format == InputFormat::Auto { InputFormat::sniff(bytes) } else { format };
     let records = match format {
         InputFormat::Json => Records::Json(JsonRecords::json(bytes)?),
         InputFormat::Ndjson => Records::Json(JsonRecords::ndjson(bytes)),
-        InputFormat::Csv => Records::Csv(Box::new(crate::csv::CsvRecords::new(bytes)?)),
+        InputFormat::Csv => Records::Csv(Box::new(crate::csv::read_kind(kind, bytes)?)),
         InputFormat::Auto => unreachable!("resolved above"),
     };
     Ok((format, records))
 }
 
-/// Reads all records of an input.
+/// Reads all offers of an input.
 pub fn read_records(bytes: &[u8], format: InputFormat) -> Result<Vec<Record>, ParseError> {
     records(bytes, format)?.1.collect()
+}
+
+/// Reads all records of the given kind of an input.
+pub fn read_records_kind(kind: Kind, bytes: &[u8], format: InputFormat) -> Result<Vec<Record>, ParseError> {
+    records_kind(kind, bytes, format)?.1.collect()
 }
 
 /// Shared so that every record of a CSV file points at one header.
