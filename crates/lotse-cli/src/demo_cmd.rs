@@ -258,7 +258,7 @@ async fn fill(
     i: usize,
     today: Date,
 ) -> anyhow::Result<()> {
-    let held = n.node.store().count_offers().await?;
+    let held = n.node.store().count(lotse_standard::rpde::Kind::Offer).await?;
     if held > 0 {
         println!("{} ({}): {held} Angebote vorhanden / offers kept", n.name, n.id);
         return Ok(());
@@ -313,7 +313,7 @@ async fn wait_for_harvest(running: &HubHandle, nodes: &[DemoNode]) -> anyhow::Re
         let counts = hub.store().node_counts().await?;
         let mut done = true;
         for n in nodes {
-            let at_node = n.node.store().count_offers().await?;
+            let at_node = n.node.store().count(lotse_standard::rpde::Kind::Offer).await?;
             let at_hub = counts.get(n.id).map_or(0, |c| c.offers + c.quarantined);
             if at_hub < at_node || hub.harvester().is_running(n.id) {
                 done = false;

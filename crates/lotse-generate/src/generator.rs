@@ -769,6 +769,7 @@ impl<'g, 'r> Build<'g, 'r> {
             kind: info.kind.into(),
             url: chance(self.rng, 850).then(|| format!("{base_url}/")),
             identifiers,
+            reference: None,
         };
         let id = match &self.g.options.node_id {
             Some(node) => format!("{node}-{:07}", self.index),
@@ -798,6 +799,8 @@ impl<'g, 'r> Build<'g, 'r> {
             url,
             valid_until,
             verified_at: Some(verified_at.to_string()),
+            networks: Vec::new(),
+            projects: Vec::new(),
         }
     }
 

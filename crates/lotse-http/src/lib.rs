@@ -13,6 +13,7 @@ pub mod body;
 pub mod config;
 pub mod health;
 pub mod json;
+pub mod kind;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

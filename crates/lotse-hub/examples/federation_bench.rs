@@ -464,7 +464,12 @@ async fn latency(args: &Args) -> Vec<LatencyRun> {
             run.arrival.push(arrival);
 
             // Not timed: the hub must hold the offer exactly as the node stores it.
-            let at_node = node.node.store().get_offer(&offer.id).await.expect("node store");
+            let at_node = node
+                .node
+                .store()
+                .get(lotse_standard::rpde::Kind::Offer, &offer.id)
+                .await
+                .expect("node store");
             let at_hub = store.get_offer(node_id, &offer.id).await.expect("hub store");
             let same = match (at_node, at_hub) {
                 (Some(n), Some(h)) => {

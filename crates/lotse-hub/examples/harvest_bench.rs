@@ -62,13 +62,13 @@ async fn stages(pages: &[String]) {
     let jurisdiction = vec!["05".to_owned()];
     for page in pages {
         let t = Instant::now();
-        let items = client::parse_page(page.as_bytes(), None).unwrap();
+        let items = client::parse_page(page.as_bytes(), None, lotse_standard::rpde::Kind::Offer).unwrap();
         parse += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let judged = process::judge_page(today, &jurisdiction, items);
         judge += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let writes = process::finish(judged, &Default::default());
+        let writes = process::finish(judged, &Default::default(), "bench");
         finish += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let last = Checkpoint {

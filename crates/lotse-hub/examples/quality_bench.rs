@@ -113,8 +113,11 @@ async fn main() {
                 .collect();
             let last =
                 Checkpoint { modified: items.last().unwrap().modified, id: items.last().unwrap().id.clone() };
-            let writes =
-                process::finish(process::judge_page(today, &info.jurisdiction, items), &Default::default());
+            let writes = process::finish(
+                process::judge_page(today, &info.jurisdiction, items),
+                &Default::default(),
+                &info.id,
+            );
             let page = PageWrite {
                 node_id: id.clone(),
                 after: after.clone(),

@@ -1,6 +1,7 @@
-//! The hub's own RPDE 1.0 feed: everything the hub holds, so that a hub can be a node of a
-//! larger hub (region → state → federal). This module builds its pages from the store; the
-//! HTTP handler (`GET /feed/offers`, with its query and cache headers) is in `crate::api`.
+//! The hub's own RPDE 1.0 feeds, one per record kind: everything the hub holds, so that a hub
+//! can be a node of a larger hub (region → state → federal). This module builds their pages
+//! from the store (offers from their table, the other kinds from `records`); the HTTP handler
+//! (`GET /feed/{kind}`, with its query and cache headers) is in `crate::api`.
 //!
 //! Items are ordered by the hub's change numbers, which are unique (see the store's
 //! invariants); ids are `{node_id}/{id}`. With unique numbers the RPDE condition
@@ -9,7 +10,7 @@
 //! carries the standard version the origin node validated with, so that the next hub up can
 //! report it.
 
-use lotse_standard::rpde;
+use lotse_standard::rpde::{self, Kind};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
@@ -27,7 +28,7 @@ pub type Page = rpde::Page<Box<RawValue>>;
 pub struct FeedItem {
     /// `updated` or `deleted`.
     pub state: String,
-    /// Always `Offer`.
+    /// The feed's kind: `Offer`, `Organization`, `Network` or `Project`.
     pub kind: String,
     /// `{node_id}/{id}`.
     pub id: String,
@@ -60,15 +61,17 @@ pub enum FeedError {
     Data(#[from] serde_json::Error),
 }
 
-/// The address of the page after `after` (`None`: the first page), under `base`.
-fn page_url(base: &str, after: Option<(i64, &str)>) -> String {
+/// The address of the page of `kind`'s feed after `after` (`None`: the first page), under
+/// `base`.
+fn page_url(base: &str, kind: Kind, after: Option<(i64, &str)>) -> String {
+    let plural = kind.plural();
     match after {
-        None => format!("{base}/feed/offers"),
+        None => format!("{base}/feed/{plural}"),
         Some((ts, id)) => {
             let query =
                 serde_urlencoded::to_string([("afterTimestamp", ts.to_string().as_str()), ("afterId", id)])
                     .unwrap_or_default();
-            format!("{base}/feed/offers?{query}")
+            format!("{base}/feed/{plural}?{query}")
         }
     }
 }
@@ -78,18 +81,24 @@ fn page_url(base: &str, after: Option<(i64, &str)>) -> String {
 pub async fn page(
     store: &dyn HubStore,
     metrics: &HubMetrics,
+    kind: Kind,
     after: Option<(i64, &str)>,
     page_size: u32,
     base: &str,
     license: &str,
 ) -> Result<Page, FeedError> {
-    let rows = store.feed_page(after.map_or(0, |a| a.0), page_size).await?;
+    let position = after.map_or(0, |a| a.0);
+    let rows = match kind {
+        Kind::Offer => store.feed_page(position, page_size).await?,
+        _ => store.record_feed_page(kind, position, page_size).await?,
+    };
     metrics.feed_reads.inc(&[]);
-    Ok(build(rows, after, base, license)?)
+    Ok(build(kind, rows, after, base, license)?)
 }
 
 /// The page of `rows`, the page after `after`.
 fn build(
+    kind: Kind,
     rows: Vec<FeedRow>,
     after: Option<(i64, &str)>,
     base: &str,
@@ -99,19 +108,15 @@ fn build(
     for row in rows {
         let id = format!("{}/{}", row.node_id, row.id);
         items.push(match row.data {
-            Some(d) => rpde::Item::updated(
-                rpde::Kind::Offer,
-                id,
-                row.modified,
-                row.standard_version,
-                RawValue::from_string(d)?,
-            ),
-            None => rpde::Item::deleted(rpde::Kind::Offer, id, row.modified),
+            Some(d) => {
+                rpde::Item::updated(kind, id, row.modified, row.standard_version, RawValue::from_string(d)?)
+            }
+            None => rpde::Item::deleted(kind, id, row.modified),
         });
     }
     let next = match items.last() {
-        Some(last) => page_url(base, Some((last.modified, &last.id))),
-        None => page_url(base, after),
+        Some(last) => page_url(base, kind, Some((last.modified, &last.id))),
+        None => page_url(base, kind, after),
     };
     Ok(rpde::Page { next, items, license: license.to_owned() })
 }
@@ -139,7 +144,7 @@ mod tests {
             FeedRow { standard_version: None, ..row("bochum", "c", 4, Some("{}")) },
             row("essen", "b ü", 5, None),
         ];
-        let page = build(rows, None, "http://h", "https://lic").unwrap();
+        let page = build(Kind::Offer, rows, None, "http://h", "https://lic").unwrap();
         assert!(!page.is_last());
         assert_eq!(
             serde_json::to_string(&page).unwrap(),
@@ -151,7 +156,7 @@ mod tests {
                 r#"],"license":"https://lic"}"#
             )
         );
-        let last = build(Vec::new(), Some((7, "essen/x")), "http://h", "l").unwrap();
+        let last = build(Kind::Offer, Vec::new(), Some((7, "essen/x")), "http://h", "l").unwrap();
         assert!(last.is_last());
         assert_eq!(
             serde_json::to_string(&last).unwrap(),
@@ -168,9 +173,10 @@ mod tests {
 
     #[test]
     fn page_urls() {
-        assert_eq!(page_url("http://h", None), "http://h/feed/offers");
+        assert_eq!(page_url("http://h", Kind::Offer, None), "http://h/feed/offers");
+        assert_eq!(page_url("http://h", Kind::Project, None), "http://h/feed/projects");
         assert_eq!(
-            page_url("http://h", Some((7, "essen/a 1"))),
+            page_url("http://h", Kind::Offer, Some((7, "essen/a 1"))),
             "http://h/feed/offers?afterTimestamp=7&afterId=essen%2Fa+1"
         );
     }

@@ -77,8 +77,16 @@ pub struct Outside {
 /// The AGS of an offer (each location's, then each of its service area) that lie outside the
 /// jurisdiction, in the offer's order.
 pub fn outside(offer: &Offer, jurisdiction: &[String]) -> Vec<Outside> {
-    offer
-        .declared_ags()
+    outside_of(offer.declared_ags(), jurisdiction)
+}
+
+/// The AGS among `declared` (a record's, as [`Offer::declared_ags`] or
+/// `model::Record::declared_ags` give them) that lie outside the jurisdiction, in order.
+pub fn outside_of<'a>(
+    declared: impl Iterator<Item = (AgsSite, &'a str)>,
+    jurisdiction: &[String],
+) -> Vec<Outside> {
+    declared
         .filter(|(_, ags)| !covers(jurisdiction, ags))
         .map(|(site, ags)| Outside { site, ags: ags.to_owned() })
         .collect()

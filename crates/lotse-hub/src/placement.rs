@@ -166,9 +166,58 @@ pub fn place_offer(
         .collect()
 }
 
+/// The point and municipality a record is shown at: its first location's coordinates (or that
+/// location's municipality, or its postcode's centroid), else its first served municipality's
+/// interior point. Read from the canonical JSON, which every kind shapes alike here.
+pub fn place_record(data: &serde_json::Value) -> (Option<f64>, Option<f64>, Option<String>) {
+    let region = lotse_geo::ruhr();
+    let first = data.get("locations").and_then(serde_json::Value::as_array).and_then(|l| l.first());
+    if let Some(loc) = first {
+        let ags = loc.get("ags").and_then(serde_json::Value::as_str).map(str::to_owned);
+        if let (Some(lat), Some(lon)) = (
+            loc.get("lat").and_then(serde_json::Value::as_f64),
+            loc.get("lon").and_then(serde_json::Value::as_f64),
+        ) {
+            return (Some(lat), Some(lon), ags);
+        }
+        if let Some(pc) =
+            loc.get("postcode").and_then(serde_json::Value::as_str).and_then(|p| region.postcode(p))
+        {
+            return (Some(pc.position.lat), Some(pc.position.lon), ags.or_else(|| Some(pc.ags.clone())));
+        }
+        if let Some(m) = ags.as_deref().and_then(|a| region.municipality(a)) {
+            let p = m.interior_point();
+            return (Some(p.lat), Some(p.lon), ags);
+        }
+    }
+    let served = data
+        .get("service_area")
+        .and_then(serde_json::Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(serde_json::Value::as_str);
+    match served.and_then(|a| region.municipality(a)) {
+        Some(m) => {
+            let p = m.interior_point();
+            (Some(p.lat), Some(p.lon), Some(m.ags.clone()))
+        }
+        None => (None, None, served.map(str::to_owned)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_is_placed_at_its_first_location_or_its_municipality() {
+        let exact = serde_json::json!({"locations": [{"ags": "05117000", "lat": 51.43, "lon": 6.88}]});
+        assert_eq!(place_record(&exact), (Some(51.43), Some(6.88), Some("05117000".to_owned())));
+        let served = serde_json::json!({"service_area": ["05117000"]});
+        let (lat, lon, ags) = place_record(&served);
+        assert!(lat.is_some() && lon.is_some());
+        assert_eq!(ags.as_deref(), Some("05117000"));
+        assert_eq!(place_record(&serde_json::json!({})), (None, None, None));
+    }
 
     fn location(ags: &str, postcode: &str, lat: Option<f64>, lon: Option<f64>) -> Location {
         Location {

@@ -10,9 +10,17 @@
 //!
 //! [`parse_request`] reads the search's query string; the API and the web pages both search
 //! through it, so that a page and `/api/v1/search` never disagree.
+//!
+//! The same follower keeps the in-memory index of standard 1.1's kinds
+//! ([`lotse_search::records::RecordIndex`]) current, from the records' change numbers; it is
+//! rebuilt from the store when the hub starts.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+use lotse_geo::LatLon;
+use lotse_search::records::{RecordDoc, RecordIndex};
 
 use lotse_search::{
     Change, IndexedOffer, IndexedPoint, RequestError, SearchIndex, SearchRequest, WriterOptions,
@@ -37,6 +45,11 @@ pub struct SearchService {
     /// The checkpoint after every commit, for those who wait for the index to reach a change
     /// ([`SearchService::reached`]).
     committed: watch::Sender<i64>,
+    /// The in-memory index of institutions, networks and projects.
+    records: RwLock<RecordIndex>,
+    /// The store's last change number when the indexes last caught up: the follower looks
+    /// again only when the store has moved on.
+    seen: AtomicI64,
 }
 
 impl std::fmt::Debug for SearchService {
@@ -59,7 +72,64 @@ impl SearchService {
         }
         .map_err(|e| HubError::Search(e.to_string()))?;
         let committed = watch::Sender::new(index.checkpoint());
-        Ok(SearchService { index, follow_lock: tokio::sync::Mutex::new(()), committed })
+        Ok(SearchService {
+            index,
+            follow_lock: tokio::sync::Mutex::new(()),
+            committed,
+            records: RwLock::new(RecordIndex::new()),
+            seen: AtomicI64::new(-1),
+        })
+    }
+
+    /// Runs `f` on the index of institutions, networks and projects.
+    pub fn with_records<T>(&self, f: impl FnOnce(&RecordIndex) -> T) -> T {
+        // A poisoned lock only means a panic elsewhere mid-update; the index stays usable.
+        f(&self.records.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Applies the changes of the new kinds after the record index's positions.
+    async fn catch_up_records(&self, store: &dyn HubStore) -> Result<u64, HubError> {
+        let mut applied = 0;
+        for kind in crate::harvest::records::RECORD_KINDS {
+            let mut position = self.with_records(|r| r.position(kind));
+            loop {
+                let rows = store.record_feed_page(kind, position, BATCH).await?;
+                let Some(last) = rows.last() else { break };
+                position = last.modified;
+                let full = rows.len() == BATCH as usize;
+                let docs: Vec<(String, Option<RecordDoc>)> = rows
+                    .into_iter()
+                    .map(|row| {
+                        let hub_id = format!("{}/{}", row.node_id, row.id);
+                        let doc = row
+                            .data
+                            .as_deref()
+                            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                            .map(|v| {
+                                // The hub's placement, computed from the record as the harvest did.
+                                let (lat, lon, ags) = crate::placement::place_record(&v);
+                                let point = lat.zip(lon).map(|(lat, lon)| LatLon::new(lat, lon));
+                                RecordDoc::new(kind, hub_id.clone(), &v, point, ags)
+                            });
+                        (hub_id, doc)
+                    })
+                    .collect();
+                applied += docs.len() as u64;
+                let mut index = self.records.write().unwrap_or_else(|e| e.into_inner());
+                for (hub_id, doc) in docs {
+                    match doc {
+                        Some(doc) => index.upsert(doc),
+                        None => index.remove(kind, &hub_id),
+                    }
+                }
+                index.set_position(kind, position);
+                drop(index);
+                if !full {
+                    break;
+                }
+            }
+        }
+        Ok(applied)
     }
 
     pub fn index(&self) -> &SearchIndex {
@@ -84,6 +154,7 @@ impl SearchService {
             );
             self.blocking(|index| index.clear()).await?;
             self.committed.send_replace(0);
+            *self.records.write().unwrap_or_else(|e| e.into_inner()) = RecordIndex::new();
         }
         let mut applied = 0u64;
         let mut staged = 0usize;
@@ -108,6 +179,8 @@ impl SearchService {
         if staged > 0 {
             self.commit(position).await?;
         }
+        let applied = applied + self.catch_up_records(store).await?;
+        self.seen.store(last, Ordering::SeqCst);
         tracing::Span::current().record("applied", applied);
         Ok(applied)
     }
@@ -118,6 +191,7 @@ impl SearchService {
             let _guard = self.follow_lock.lock().await;
             self.blocking(|index| index.clear()).await?;
             self.committed.send_replace(0);
+            *self.records.write().unwrap_or_else(|e| e.into_inner()) = RecordIndex::new();
         }
         self.catch_up(store).await
     }
@@ -165,14 +239,16 @@ impl SearchService {
     ) {
         loop {
             match store.last_change().await {
-                Ok(last) if last != self.index.checkpoint() => match self.catch_up(store.as_ref()).await {
-                    Ok(n) => tracing::debug!(
-                        changes = n,
-                        checkpoint = self.index.checkpoint(),
-                        "search index caught up"
-                    ),
-                    Err(e) => tracing::error!(error = %e, "search index could not catch up"),
-                },
+                Ok(last) if last != self.seen.load(Ordering::SeqCst) => {
+                    match self.catch_up(store.as_ref()).await {
+                        Ok(n) => tracing::debug!(
+                            changes = n,
+                            checkpoint = self.index.checkpoint(),
+                            "search index caught up"
+                        ),
+                        Err(e) => tracing::error!(error = %e, "search index could not catch up"),
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "search index: store not readable"),
             }

@@ -58,15 +58,25 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The document as pretty-printed JSON with a final newline, as committed.
+/// The document as pretty-printed JSON with a final newline, as committed. The paths written
+/// once for every record kind (`/feed/{kind}`, `/api/v1/{kind}…`) appear once per kind, as the
+/// routes are.
 pub(crate) fn openapi_json() -> String {
-    let mut s = openapi().to_pretty_json().unwrap_or_default();
+    use lotse_http::openapi::expand_path_param;
+    use lotse_standard::rpde::Kind;
+    let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+    let all: Vec<&str> = Kind::ALL.iter().map(|k| k.plural()).collect();
+    let records: Vec<&str> = crate::harvest::records::RECORD_KINDS.iter().map(|k| k.plural()).collect();
+    expand_path_param(&mut doc, "/feed/{kind}", "kind", &all);
+    expand_path_param(&mut doc, "/api/v1/{kind}", "kind", &records);
+    expand_path_param(&mut doc, "/api/v1/{kind}/{node_id}/{id}", "kind", &records);
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-async fn serve_openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi())
+async fn serve_openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
 }
 
 async fn not_found() -> Problem {

@@ -38,10 +38,13 @@ mod tests {
 
     #[test]
     fn pre_release_and_build_parts_do_not_count() {
-        assert!(!outdated(Some("1.0.0-rc.1")));
-        assert!(!outdated(Some("1.0.0+build.7")));
+        assert!(!outdated(Some("1.1.0-rc.1")));
+        assert!(!outdated(Some("1.1.0+build.7")));
         assert!(outdated(Some("0.99.99-beta")));
-        assert!(!outdated(Some("1.0.1")));
+        assert!(!outdated(Some("1.1.1")));
+        // A node on standard 1.0 is behind a hub on 1.1: it keeps working, publishing offers
+        // only, and its health says so.
+        assert!(outdated(Some("1.0.0")));
     }
 
     #[test]

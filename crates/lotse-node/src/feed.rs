@@ -1,6 +1,7 @@
-//! The RPDE 1.0 change feed, `GET /feed/offers`.
+//! The RPDE 1.0 change feeds, one per record kind: `GET /feed/offers`, `/feed/organizations`,
+//! `/feed/networks`, `/feed/projects` (standard 1.1; a 1.0 hub reads only the first).
 //!
-//! Items are ordered by `(modified, id)`; a page after `(afterTimestamp, afterId)` holds the
+//! Each feed is its kind's table: items are ordered by `(modified, id)`; a page after `(afterTimestamp, afterId)` holds the
 //! rows with `modified > ts OR (modified = ts AND id > id)`. Each page has `next` (absolute,
 //! built from its last item), `items` and `license`. The last page has no items and `next`
 //! equal to its own URL. Pages with items may be cached for an hour (a page's range of the
@@ -8,9 +9,10 @@
 //! the last page only for a few seconds, since new changes appear there.
 //!
 //! Each `updated` item carries, besides the RPDE members, `standard_version`: the version of
-//! the standard the offer was validated with, so that the hub can show nodes on an old
-//! version. `data` is the offer exactly as stored, in the standard's JSON. Tombstones have no
-//! `data` and no `standard_version`.
+//! the standard the record was validated with, so that the hub can show nodes on an old
+//! version. `data` is the record exactly as stored, in the standard's JSON, and `kind` names its
+//! kind (`Offer`, `Organization`, `Network`, `Project`). Tombstones have no `data` and no
+//! `standard_version`.
 //!
 //! The wire types are [`lotse_standard::rpde::Page`] and [`lotse_standard::rpde::Item`], which
 //! the hub writes and reads too. The body is written by hand all the same: `data` is already
@@ -18,10 +20,11 @@
 //! (building the shared type from stored text would parse it). A test keeps the hand-written
 //! bytes equal to the shared type's.
 
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lotse_http::Problem;
+use lotse_standard::rpde::Kind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,8 +35,10 @@ use crate::store::FeedRow;
 pub const CACHE_FULL_PAGE: &str = "public, max-age=3600";
 /// `Cache-Control` of the last page.
 pub const CACHE_LAST_PAGE: &str = "public, max-age=8";
-/// The feed's path below the public URL.
-pub const FEED_PATH: &str = "/feed/offers";
+/// The path of a kind's feed below the public URL (`/feed/offers`, …).
+pub fn feed_path(kind: Kind) -> String {
+    format!("/feed/{}", kind.plural())
+}
 
 /// The position after which a page starts.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -64,27 +69,28 @@ pub struct FeedPage {
 pub struct FeedItem {
     /// `updated` or `deleted`.
     pub state: String,
-    /// Always `Offer`.
+    /// The feed's kind: `Offer`, `Organization`, `Network` or `Project`.
     pub kind: String,
     pub id: String,
     /// The change number; grows with every change of the node.
     pub modified: i64,
-    /// The standard version the offer was validated with (`updated` items only).
+    /// The standard version the record was validated with (`updated` items only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub standard_version: Option<String>,
-    /// The offer in the standard's JSON (`updated` items only).
+    /// The record in the standard's JSON (`updated` items only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[schema(value_type = Option<Object>)]
     pub data: Option<serde_json::Value>,
 }
 
-/// The absolute URL of the page after `(modified, id)`.
-pub fn page_url(public_url: &str, after: Option<(i64, &str)>) -> String {
+/// The absolute URL of the page of `kind`'s feed after `(modified, id)`.
+pub fn page_url(public_url: &str, kind: Kind, after: Option<(i64, &str)>) -> String {
+    let path = feed_path(kind);
     match after {
-        None => format!("{public_url}{FEED_PATH}"),
+        None => format!("{public_url}{path}"),
         Some((ts, id)) => {
             let id = serde_urlencoded::to_string([("afterId", id)]).unwrap_or_default();
-            format!("{public_url}{FEED_PATH}?afterTimestamp={ts}&{id}")
+            format!("{public_url}{path}?afterTimestamp={ts}&{id}")
         }
     }
 }
@@ -108,11 +114,20 @@ fn parse_position(q: &FeedQuery) -> Result<Option<(i64, &str)>, Problem> {
 
 /// Writes a page as JSON text: the bytes serde_json writes for the page as a
 /// [`lotse_standard::rpde::Page`].
-pub fn render_page(public_url: &str, license: &str, own: Option<(i64, &str)>, rows: &[FeedRow]) -> String {
+pub fn render_page(
+    public_url: &str,
+    kind: Kind,
+    license: &str,
+    own: Option<(i64, &str)>,
+    rows: &[FeedRow],
+) -> String {
     let next = match rows.last() {
-        Some(last) => page_url(public_url, Some((last.modified, &last.id))),
-        None => page_url(public_url, own),
+        Some(last) => page_url(public_url, kind, Some((last.modified, &last.id))),
+        None => page_url(public_url, kind, own),
     };
+    // The kind's name is a plain identifier, so it needs no escaping.
+    let updated = format!("{{\"state\":\"updated\",\"kind\":\"{}\",\"id\":", kind.as_str());
+    let deleted = format!("{{\"state\":\"deleted\",\"kind\":\"{}\",\"id\":", kind.as_str());
     let size: usize = rows.iter().map(|r| r.data.as_ref().map_or(0, String::len) + r.id.len() + 96).sum();
     let mut out = String::with_capacity(size + next.len() + license.len() + 64);
     out.push_str("{\"next\":");
@@ -124,7 +139,7 @@ pub fn render_page(public_url: &str, license: &str, own: Option<(i64, &str)>, ro
         }
         match &row.data {
             Some(data) => {
-                out.push_str("{\"state\":\"updated\",\"kind\":\"Offer\",\"id\":");
+                out.push_str(&updated);
                 push_json_string(&mut out, &row.id);
                 out.push_str(",\"modified\":");
                 out.push_str(&row.modified.to_string());
@@ -138,7 +153,7 @@ pub fn render_page(public_url: &str, license: &str, own: Option<(i64, &str)>, ro
                 out.push('}');
             }
             None => {
-                out.push_str("{\"state\":\"deleted\",\"kind\":\"Offer\",\"id\":");
+                out.push_str(&deleted);
                 push_json_string(&mut out, &row.id);
                 out.push_str(",\"modified\":");
                 out.push_str(&row.modified.to_string());
@@ -157,23 +172,34 @@ fn push_json_string(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned()));
 }
 
-/// `GET /feed/offers`
+/// `GET /feed/{kind}`
 #[utoipa::path(
     get,
-    path = "/feed/offers",
+    path = "/feed/{kind}",
     tag = "feed",
-    params(FeedQuery),
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        FeedQuery,
+    ),
     responses(
         (status = 200, description = "Eine Seite des RPDE-Feeds / one page of the RPDE feed", body = FeedPage,
          headers(("Cache-Control" = String, description = "public, max-age=3600 with items; public, max-age=8 on the last page"))),
         (status = 400, description = "Ungültige Position / invalid position", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Unbekannte Datensatzart / unknown record kind", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-pub async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> Result<Response, Problem> {
+pub async fn feed(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    Query(q): Query<FeedQuery>,
+) -> Result<Response, Problem> {
     let own = parse_position(&q)?;
-    let rows =
-        state.store.feed_page(own, state.config.feed_page_size).await.map_err(|e| Problem::internal(&e))?;
-    let body = render_page(&state.public_url, &state.config.license, own, &rows);
+    let rows = state
+        .store
+        .feed_page(kind, own, state.config.feed_page_size)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let body = render_page(&state.public_url, kind, &state.config.license, own, &rows);
     state.metrics.feed_reads.inc(&[]);
     state.metrics.feed_items.inc_by(&[], rows.len() as u64);
     let cache = if rows.is_empty() { CACHE_LAST_PAGE } else { CACHE_FULL_PAGE };
@@ -208,7 +234,7 @@ mod tests {
     #[test]
     fn page_with_items_and_tombstone() {
         let rows = [row("a:1", 3, Some(r#"{"id":"a:1","x":"ü\""}"#)), row("b", 4, None)];
-        let text = render_page("http://n", "https://lic", None, &rows);
+        let text = render_page("http://n", Kind::Offer, "https://lic", None, &rows);
         let page: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(page["next"], "http://n/feed/offers?afterTimestamp=4&afterId=b");
         assert_eq!(page["license"], "https://lic");
@@ -226,32 +252,38 @@ mod tests {
 
     #[test]
     fn last_page_points_at_itself_and_ids_are_encoded() {
-        let text = render_page("http://n", "l", Some((7, "x y&z")), &[]);
+        let text = render_page("http://n", Kind::Offer, "l", Some((7, "x y&z")), &[]);
         let page: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(page["next"], "http://n/feed/offers?afterTimestamp=7&afterId=x+y%26z");
         assert_eq!(page["items"], Value::Array(vec![]));
-        let text = render_page("http://n", "l", None, &[]);
+        let text = render_page("http://n", Kind::Offer, "l", None, &[]);
         let page: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(page["next"], "http://n/feed/offers");
     }
 
     /// The page as the shared wire type, written by serde_json.
-    fn shared(public_url: &str, license: &str, own: Option<(i64, &str)>, rows: &[FeedRow]) -> String {
+    fn shared(
+        public_url: &str,
+        kind: Kind,
+        license: &str,
+        own: Option<(i64, &str)>,
+        rows: &[FeedRow],
+    ) -> String {
         let next = match rows.last() {
-            Some(last) => page_url(public_url, Some((last.modified, &last.id))),
-            None => page_url(public_url, own),
+            Some(last) => page_url(public_url, kind, Some((last.modified, &last.id))),
+            None => page_url(public_url, kind, own),
         };
         let items = rows
             .iter()
             .map(|r| match &r.data {
                 Some(d) => rpde::Item::updated(
-                    rpde::Kind::Offer,
+                    kind,
                     r.id.clone(),
                     r.modified,
                     r.standard_version.clone(),
                     RawValue::from_string(d.clone()).unwrap(),
                 ),
-                None => rpde::Item::deleted(rpde::Kind::Offer, r.id.clone(), r.modified),
+                None => rpde::Item::deleted(kind, r.id.clone(), r.modified),
             })
             .collect();
         serde_json::to_string(&rpde::Page { next, items, license: license.to_owned() }).unwrap()
@@ -264,7 +296,7 @@ mod tests {
             FeedRow { standard_version: None, ..row("c", 4, Some("{}")) },
             row("b/ü \"q\"", 5, None),
         ];
-        let text = render_page("http://n", "https://lic", None, &rows);
+        let text = render_page("http://n", Kind::Offer, "https://lic", None, &rows);
         assert_eq!(
             text,
             concat!(
@@ -276,8 +308,16 @@ mod tests {
             )
         );
         assert_eq!(
-            render_page("http://n", "l", Some((7, "x")), &[]),
+            render_page("http://n", Kind::Offer, "l", Some((7, "x")), &[]),
             r#"{"next":"http://n/feed/offers?afterTimestamp=7&afterId=x","items":[],"license":"l"}"#
+        );
+        assert_eq!(
+            render_page("http://n", Kind::Network, "l", None, &rows[2..]),
+            concat!(
+                r#"{"next":"http://n/feed/networks?afterTimestamp=5&afterId=b%2F%C3%BC+%22q%22","items":["#,
+                r#"{"state":"deleted","kind":"Network","id":"b/ü \"q\"","modified":5}"#,
+                r#"],"license":"l"}"#
+            )
         );
     }
 
@@ -288,11 +328,13 @@ mod tests {
             FeedRow { standard_version: None, ..row("c", 4, Some("{}")) },
             row("b/ü \"q\"\n", 5, None),
         ];
-        for (own, rows) in [(None, &rows[..]), (Some((9, "z z")), &[][..]), (None, &rows[2..])] {
-            assert_eq!(
-                render_page("http://n", "lic \"x\"", own, rows),
-                shared("http://n", "lic \"x\"", own, rows)
-            );
+        for kind in Kind::ALL {
+            for (own, rows) in [(None, &rows[..]), (Some((9, "z z")), &[][..]), (None, &rows[2..])] {
+                assert_eq!(
+                    render_page("http://n", kind, "lic \"x\"", own, rows),
+                    shared("http://n", kind, "lic \"x\"", own, rows)
+                );
+            }
         }
     }
 

@@ -10,17 +10,17 @@ use crate::{api, feed};
 #[openapi(
     info(
         title = "Lotse Node API",
-        description = "Angebote einer Stelle (Kommune, Hochschule) pflegen und als RPDE-Feed veröffentlichen. / \
-                       Maintain the offers of one node (municipality, university) and publish them as an RPDE feed.",
+        description = "Angebote, Einrichtungen, Netzwerke und Projekte einer Stelle (Kommune, Hochschule) pflegen und je Art als RPDE-Feed veröffentlichen. / \
+                       Maintain the offers, institutions, networks and projects of one node (municipality, university) and publish each kind as an RPDE feed.",
         license(name = "EUPL-1.2")
     ),
     paths(
-        api::offers::post_offers,
-        api::offers::put_offers,
-        api::offers::list_offers,
-        api::offers::get_offer,
-        api::offers::put_offer,
-        api::offers::delete_offer,
+        api::records::post_records,
+        api::records::put_records,
+        api::records::list_records,
+        api::records::get_record,
+        api::records::put_record,
+        api::records::delete_record,
         api::imports::list_imports,
         api::imports::get_import,
         api::tokens::list_tokens,
@@ -30,7 +30,7 @@ use crate::{api, feed};
     ),
     modifiers(&BearerAuth),
     tags(
-        (name = "offers", description = "Angebote pflegen / maintain offers"),
+        (name = "records", description = "Angebote, Einrichtungen, Netzwerke und Projekte pflegen / maintain offers, institutions, networks and projects"),
         (name = "imports", description = "Importprotokoll / import log"),
         (name = "admin", description = "Tokens verwalten / manage tokens"),
         (name = "feed", description = "RPDE-1.0-Änderungsfeed / RPDE 1.0 change feed"),
@@ -56,7 +56,13 @@ pub fn openapi_json() -> String {
     // The version comes from the package, which changes with releases; the document states the
     // API's version instead, so that the committed copy does not churn.
     doc.info.version = "1".to_owned();
-    let mut s = doc.to_pretty_json().unwrap_or_default();
+    // The paths written once for every record kind appear once per kind, as the routes are.
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    let kinds: Vec<&str> = lotse_standard::rpde::Kind::ALL.iter().map(|k| k.plural()).collect();
+    for template in ["/api/v1/{kind}", "/api/v1/{kind}/{id}", "/feed/{kind}"] {
+        lotse_http::openapi::expand_path_param(&mut doc, template, "kind", &kinds);
+    }
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -1,9 +1,11 @@
 //! Pings to the hub after committed changes: debounced, retried, never in the way of a push.
 //!
-//! Each ping carries the node's newest change number as `{"modified": N}`, so that the hub can
-//! tell how far behind it is; the feed itself stays RPDE 1.0, which has no field for it. The
-//! number is the node's counter after the last committed change, so everything up to it is in
-//! the feed by the time the ping leaves.
+//! Each ping carries the node's newest change number and the feeds that changed since the last
+//! ping, as `{"modified": N, "kinds": ["offers", "networks"]}`, so that the hub can tell how far
+//! behind it is and which feeds to read; the feeds themselves stay RPDE 1.0, which has no field
+//! for either. The number is the node's counter after the last committed change, so everything
+//! up to it is in the feeds by the time the ping leaves. A hub that knows no `kinds` ignores the
+//! member and harvests every feed.
 //!
 //! A push only bumps a counter and wakes the background task ([`PingHandle::changed`]); it
 //! never waits for the network. The task sends at most one ping per [`MIN_INTERVAL`]: the first
@@ -13,11 +15,12 @@
 //! scheduled harvest picks up the changes anyway.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU8, AtomicU64, Ordering};
 use std::time::Duration;
 
 use lotse_http::Secret;
 use lotse_http::metrics::Counter;
+use lotse_standard::rpde::Kind;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -57,6 +60,8 @@ struct Shared {
     changes: AtomicU64,
     /// The highest change number committed so far (0 before the first).
     head: AtomicI64,
+    /// The kinds changed since the last ping was sent, one bit per [`Kind::ALL`] index.
+    kinds: AtomicU8,
     wake: Notify,
 }
 
@@ -72,12 +77,13 @@ impl PingHandle {
         Self { shared: None }
     }
 
-    /// Announces a committed change; `head` is the node's last change number after it. Never
-    /// blocks.
-    pub fn changed(&self, head: i64) {
+    /// Announces a committed change to the records of `kind`; `head` is the node's last change
+    /// number after it. Never blocks.
+    pub fn changed(&self, kind: Kind, head: i64) {
         if let Some(shared) = &self.shared {
-            // The head first, so that the ping that covers this change carries it.
+            // The head and kind first, so that the ping that covers this change carries them.
             shared.head.fetch_max(head, Ordering::SeqCst);
+            shared.kinds.fetch_or(kind_bit(kind), Ordering::SeqCst);
             shared.changes.fetch_add(1, Ordering::SeqCst);
             shared.wake.notify_one();
         }
@@ -90,6 +96,21 @@ impl PingHandle {
     pub fn announced(&self) -> u64 {
         self.shared.as_ref().map_or(0, |s| s.changes.load(Ordering::SeqCst))
     }
+}
+
+fn kind_bit(kind: Kind) -> u8 {
+    let index = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    1 << index
+}
+
+fn kinds_of(bits: u8) -> Vec<Kind> {
+    Kind::ALL.into_iter().filter(|k| bits & kind_bit(*k) != 0).collect()
+}
+
+/// The body of a ping: the head and the plurals of the changed kinds.
+fn ping_json(head: i64, kinds: &[Kind]) -> String {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.plural()).collect();
+    serde_json::json!({"modified": head, "kinds": kinds}).to_string()
 }
 
 /// Counters of the ping task, by result (`ok`, `failed`, `gave_up`).
@@ -114,11 +135,11 @@ fn spawn_with(sender: impl Sender, metrics: PingMetrics) -> (PingHandle, JoinHan
     (PingHandle { shared: Some(shared) }, task)
 }
 
-/// Delivers one ping carrying `head`.
+/// Delivers one ping carrying `head` and the changed `kinds`.
 trait Sender: Send + Sync + 'static {
     /// Where the pings go, for log lines.
     fn target(&self) -> &str;
-    fn send(&self, head: i64) -> impl Future<Output = Result<(), Failure>> + Send;
+    fn send(&self, head: i64, kinds: &[Kind]) -> impl Future<Output = Result<(), Failure>> + Send;
 }
 
 async fn run(shared: Arc<Shared>, sender: impl Sender, metrics: PingMetrics) {
@@ -138,11 +159,14 @@ async fn run(shared: Arc<Shared>, sender: impl Sender, metrics: PingMetrics) {
         // theirs.
         let covered = shared.changes.load(Ordering::SeqCst);
         let head = shared.head.load(Ordering::SeqCst);
+        // Taken (and cleared) with the head: a change after this point sets its bit again and
+        // is covered by the next ping.
+        let kinds = kinds_of(shared.kinds.swap(0, Ordering::SeqCst));
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
             last_sent = Some(Instant::now());
-            match sender.send(head).await {
+            match sender.send(head, &kinds).await {
                 Ok(()) => {
                     metrics.0.inc(&["ok"]);
                     break;
@@ -188,12 +212,12 @@ impl Sender for HttpSender {
         &self.target.url
     }
 
-    async fn send(&self, head: i64) -> Result<(), Failure> {
+    async fn send(&self, head: i64, kinds: &[Kind]) -> Result<(), Failure> {
         let mut request = self
             .client
             .post(&self.target.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(format!("{{\"modified\":{head}}}"));
+            .body(ping_json(head, kinds));
         if let Some(token) = &self.target.token {
             request = request.bearer_auth(token.expose());
         }
@@ -221,9 +245,11 @@ mod tests {
     use super::*;
     use crate::metrics::NodeMetrics;
 
-    /// Records every attempt (when, with which head) and fails the first `failures` of them.
+    /// Records every attempt (when, with which head and kinds) and fails the first `failures`
+    /// of them.
     struct Recorder {
         attempts: mpsc::UnboundedSender<(Instant, i64)>,
+        kinds: mpsc::UnboundedSender<Vec<Kind>>,
         failures: AtomicU32,
         permanent: bool,
     }
@@ -233,8 +259,9 @@ mod tests {
             "recorder"
         }
 
-        async fn send(&self, head: i64) -> Result<(), Failure> {
+        async fn send(&self, head: i64, kinds: &[Kind]) -> Result<(), Failure> {
             let _ = self.attempts.send((Instant::now(), head));
+            let _ = self.kinds.send(kinds.to_vec());
             let failing =
                 self.failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
             match failing {
@@ -249,23 +276,52 @@ mod tests {
         failures: u32,
         permanent: bool,
     ) -> (PingHandle, mpsc::UnboundedReceiver<(Instant, i64)>, NodeMetrics) {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let metrics = NodeMetrics::new();
-        let recorder = Recorder { attempts: tx, failures: AtomicU32::new(failures), permanent };
-        let (handle, _task) = spawn_with(recorder, PingMetrics(metrics.pings.clone()));
+        let (handle, rx, _kinds, metrics) = start_with_kinds(failures, permanent);
         (handle, rx, metrics)
+    }
+
+    #[allow(clippy::type_complexity, reason = "a test helper's tuple of receivers")]
+    fn start_with_kinds(
+        failures: u32,
+        permanent: bool,
+    ) -> (PingHandle, mpsc::UnboundedReceiver<(Instant, i64)>, mpsc::UnboundedReceiver<Vec<Kind>>, NodeMetrics)
+    {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (kinds_tx, kinds_rx) = mpsc::unbounded_channel();
+        let metrics = NodeMetrics::new();
+        let recorder =
+            Recorder { attempts: tx, kinds: kinds_tx, failures: AtomicU32::new(failures), permanent };
+        let (handle, _task) = spawn_with(recorder, PingMetrics(metrics.pings.clone()));
+        (handle, rx, kinds_rx, metrics)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pings_name_the_kinds_changed_since_the_last_one() {
+        let (handle, mut rx, mut kinds, _metrics) = start_with_kinds(0, false);
+        handle.changed(Kind::Network, 1);
+        rx.recv().await.unwrap();
+        assert_eq!(kinds.recv().await.unwrap(), [Kind::Network]);
+        // Two kinds within one interval are named by one ping, in the order of `Kind::ALL`.
+        handle.changed(Kind::Project, 2);
+        handle.changed(Kind::Offer, 3);
+        assert_eq!(rx.recv().await.unwrap().1, 3);
+        assert_eq!(kinds.recv().await.unwrap(), [Kind::Offer, Kind::Project]);
+        assert_eq!(
+            ping_json(3, &[Kind::Offer, Kind::Project]),
+            r#"{"kinds":["offers","projects"],"modified":3}"#
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_is_announced_at_once_then_at_most_once_per_interval() {
         let (handle, mut rx, metrics) = start(0, false);
         let begin = Instant::now();
-        handle.changed(1);
+        handle.changed(Kind::Offer, 1);
         let first = rx.recv().await.unwrap();
         assert_eq!(first, (begin, 1), "the first change is announced at once");
         for head in 2..=15 {
             tokio::time::advance(Duration::from_millis(100)).await;
-            handle.changed(head);
+            handle.changed(Kind::Offer, head);
         }
         let burst_end = Instant::now();
         let mut pings = vec![first];
@@ -293,7 +349,7 @@ mod tests {
     async fn failed_pings_are_retried_with_doubling_backoff() {
         let (handle, mut rx, metrics) = start(3, false);
         let begin = Instant::now();
-        handle.changed(7);
+        handle.changed(Kind::Offer, 7);
         let mut at = Vec::new();
         for _ in 0..4 {
             let (t, head) = rx.recv().await.unwrap();
@@ -311,7 +367,7 @@ mod tests {
     async fn the_task_gives_up_after_max_attempts_until_the_next_change() {
         let (handle, mut rx, metrics) = start(u32::MAX, false);
         let begin = Instant::now();
-        handle.changed(1);
+        handle.changed(Kind::Offer, 1);
         let mut last = begin;
         for attempt in 0..MAX_ATTEMPTS {
             let (t, _) = rx.recv().await.unwrap();
@@ -327,14 +383,14 @@ mod tests {
         assert_eq!(metrics.pings.get(&["failed"]), u64::from(MAX_ATTEMPTS));
         assert_eq!(metrics.pings.get(&["gave_up"]), 1);
         // The next change starts a new round.
-        handle.changed(2);
+        handle.changed(Kind::Offer, 2);
         assert_eq!(rx.recv().await.unwrap().1, 2);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_refused_ping_is_not_retried() {
         let (handle, mut rx, metrics) = start(1, true);
-        handle.changed(1);
+        handle.changed(Kind::Offer, 1);
         assert_eq!(rx.recv().await.unwrap().1, 1);
         tokio::time::sleep(Duration::from_secs(600)).await;
         assert!(rx.try_recv().is_err());

@@ -8,11 +8,12 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get};
-use axum::{Router, middleware};
+use axum::{Extension, Router, middleware};
 use lotse_http::body::BodyLimit;
 use lotse_http::health::{self, Readiness};
 use lotse_http::metrics::track_requests;
 use lotse_http::telemetry::trace_layer;
+use lotse_standard::rpde::Kind;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -42,20 +43,32 @@ pub fn app(state: AppState) -> Router {
     let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
     let http_metrics = state.metrics.http.clone();
     let body_limit = BodyLimit(state.config.service.body_limit_bytes);
-    Router::new()
-        .route(
-            "/api/v1/offers",
-            get(api::offers::list_offers).post(api::offers::post_offers).put(api::offers::put_offers),
-        )
-        .route(
-            "/api/v1/offers/{id}",
-            get(api::offers::get_offer).put(api::offers::put_offer).delete(api::offers::delete_offer),
-        )
+    let mut router = Router::new();
+    // Every record kind under its plural, the kind handed to the handlers by the route.
+    for kind in Kind::ALL {
+        let plural = kind.plural();
+        router = router
+            .route(
+                &format!("/api/v1/{plural}"),
+                get(api::records::list_records)
+                    .post(api::records::post_records)
+                    .put(api::records::put_records)
+                    .layer(Extension(kind)),
+            )
+            .route(
+                &format!("/api/v1/{plural}/{{id}}"),
+                get(api::records::get_record)
+                    .put(api::records::put_record)
+                    .delete(api::records::delete_record)
+                    .layer(Extension(kind)),
+            )
+            .route(&feed::feed_path(kind), get(feed::feed).layer(Extension(kind)));
+    }
+    router
         .route("/api/v1/imports", get(api::imports::list_imports))
         .route("/api/v1/imports/{id}", get(api::imports::get_import))
         .route("/api/v1/admin/tokens", get(api::tokens::list_tokens).post(api::tokens::create_token))
         .route("/api/v1/admin/tokens/{id}", delete(api::tokens::revoke_token))
-        .route(feed::FEED_PATH, get(feed::feed))
         .route("/api/openapi.json", get(openapi_handler))
         .route("/metrics", get(metrics_handler))
         .merge(health::router(readiness))

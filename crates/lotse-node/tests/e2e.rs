@@ -452,6 +452,6 @@ async fn health_metrics_and_openapi() {
         "{text}"
     );
     let doc: Value = reqwest::get(n.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
-    assert!(doc["paths"]["/feed/offers"].is_object());
+    assert!(doc["paths"]["/feed/offers"].is_object() && doc["paths"]["/feed/projects"].is_object());
     n.node.shutdown().await.unwrap();
 }

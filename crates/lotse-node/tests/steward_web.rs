@@ -4,6 +4,7 @@
 
 mod common;
 
+use lotse_standard::rpde::Kind;
 use std::collections::BTreeMap;
 
 use common::{CSV_HEADER, TestDb, TestNode, csv_row, offer};
@@ -247,7 +248,7 @@ async fn csrf_is_checked_on_login_and_on_changes() {
         assert_eq!(b.login_token(&n.steward).await.status, StatusCode::SEE_OTHER);
         let r = b.post_form("/angebote/k1/loeschen", &[("_csrf", "forged")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert!(n.node.store().get_offer("k1").await.unwrap().is_some(), "nothing deleted");
+        assert!(n.node.store().get(Kind::Offer, "k1").await.unwrap().is_some(), "nothing deleted");
         let r = b.post_form("/angebote/k1", &[("_csrf", "forged"), ("/offer_type", "beratung")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let r = b.post_multipart("/hochladen", "forged", "a.csv", b"x").await;
@@ -289,14 +290,14 @@ async fn upload_report_cancel_stores_nothing_confirm_stores_and_logs() {
         assert!(report.body.contains("Fehler"), "the severity in words");
         let en = b.get(&format!("{report_path}?lang=en")).await;
         assert!(en.body.contains(&lotse_standard::Code::UnknownCode.fix().en), "English with ?lang=en");
-        assert_eq!(store.count_offers().await.unwrap(), 0, "nothing stored before the confirmation");
+        assert_eq!(store.count(Kind::Offer).await.unwrap(), 0, "nothing stored before the confirmation");
 
         // Cancel: nothing stored, no log entry, the pending file is gone.
         let csrf = Browser::csrf_of(&report);
         let r = b.post_form(&format!("{report_path}/verwerfen"), &[("_csrf", &csrf)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(b.get(&report_path).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(store.count_offers().await.unwrap(), 0);
+        assert_eq!(store.count(Kind::Offer).await.unwrap(), 0);
         assert_eq!(store.list_imports(None, 100).await.unwrap().len(), imports_before);
 
         // Upload again and store only the valid row, as an explicit choice.
@@ -309,8 +310,8 @@ async fn upload_report_cancel_stores_nothing_confirm_stores_and_logs() {
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("1 neu"), "{}", r.body);
-        assert!(store.get_offer("u1").await.unwrap().is_some());
-        assert!(store.get_offer("u2").await.unwrap().is_none());
+        assert!(store.get(Kind::Offer, "u1").await.unwrap().is_some());
+        assert!(store.get(Kind::Offer, "u2").await.unwrap().is_none());
         let log = store.list_imports(None, 1).await.unwrap();
         assert_eq!(
             (log[0].operation.as_str(), log[0].mode.as_str(), log[0].committed),
@@ -331,7 +332,7 @@ async fn upload_report_cancel_stores_nothing_confirm_stores_and_logs() {
         let r =
             b.post_form(&format!("{report_path}/bestaetigen"), &[("_csrf", &csrf), ("mode", "atomic")]).await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(store.count_offers().await.unwrap(), 2);
+        assert_eq!(store.count(Kind::Offer).await.unwrap(), 2);
         let log = b.get("/importe").await;
         assert_eq!(log.status, 200);
         assert!(log.body.contains("nur gültige") && log.body.contains("alles oder nichts"), "{}", log.body);
@@ -388,7 +389,7 @@ async fn form_edit_reports_the_api_finding_code_and_saves_through_the_log() {
         let message = api_error["message"]["de"].as_str().unwrap().replace('"', "&quot;");
         assert!(r.body.contains(&message) || r.body.contains(api_error["message"]["de"].as_str().unwrap()), "{}", r.body);
         assert!(r.body.contains("id=\"f-offer_type\" name=\"/offer_type\" aria-describedby=\"f-offer_type-error\" aria-invalid=\"true\""), "{}", r.body);
-        let stored: Value = serde_json::from_str(&n.node.store().get_offer("f1").await.unwrap().unwrap().data).unwrap();
+        let stored: Value = serde_json::from_str(&n.node.store().get(Kind::Offer, "f1").await.unwrap().unwrap().data).unwrap();
         assert_eq!(stored["offer_type"], "sprachkurs");
 
         // A valid change is stored through the push and logged.
@@ -397,7 +398,7 @@ async fn form_edit_reports_the_api_finding_code_and_saves_through_the_log() {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = b.post_form("/angebote/f1", &borrowed).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let stored: Value = serde_json::from_str(&n.node.store().get_offer("f1").await.unwrap().unwrap().data).unwrap();
+        let stored: Value = serde_json::from_str(&n.node.store().get(Kind::Offer, "f1").await.unwrap().unwrap().data).unwrap();
         assert_eq!(stored["title"]["de"], "Kurs F1 neu");
         assert_eq!(stored["locations"], offer("f1", "x")["locations"], "the rest is kept");
         let log = n.node.store().list_imports(None, 1).await.unwrap();
@@ -416,7 +417,7 @@ async fn form_edit_reports_the_api_finding_code_and_saves_through_the_log() {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = b.post_form("/angebote/neu", &borrowed).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        assert!(n.node.store().get_offer("f2").await.unwrap().is_some());
+        assert!(n.node.store().get(Kind::Offer, "f2").await.unwrap().is_some());
         // The same id again is refused.
         let r = b.post_form("/angebote/neu", &borrowed).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -495,11 +496,11 @@ async fn delete_asks_then_deletes_and_logs() {
         let ask = b.get("/angebote/d1/loeschen").await;
         assert_eq!(ask.status, 200);
         assert!(ask.body.contains("Zu löschen"));
-        assert!(n.node.store().get_offer("d1").await.unwrap().is_some(), "asking deletes nothing");
+        assert!(n.node.store().get(Kind::Offer, "d1").await.unwrap().is_some(), "asking deletes nothing");
         let csrf = Browser::csrf_of(&ask);
         let r = b.post_form("/angebote/d1/loeschen", &[("_csrf", &csrf)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert!(n.node.store().get_offer("d1").await.unwrap().is_none());
+        assert!(n.node.store().get(Kind::Offer, "d1").await.unwrap().is_none());
         let log = n.node.store().list_imports(None, 1).await.unwrap();
         assert_eq!((log[0].operation.as_str(), log[0].token_name.as_str()), ("delete_one", "vhs-essen"));
         assert_eq!(b.get("/angebote/d1").await.status, StatusCode::NOT_FOUND);
@@ -534,7 +535,7 @@ async fn offer_text_is_escaped_and_pages_carry_the_csp() {
     // The validator refuses markup in titles, so the hostile title is written to the store
     // directly, as data from before that rule would be.
     let data = offer("x1", evil).to_string();
-    let write = lotse_node::store::OfferWrite {
+    let write = lotse_node::store::RecordWrite {
         id: "x1".into(),
         hash: sha2::Digest::finalize(sha2::Digest::chain_update(sha2::Sha256::default(), data.as_bytes()))
             .to_vec(),
@@ -542,7 +543,7 @@ async fn offer_text_is_escaped_and_pages_carry_the_csp() {
         standard_version: "1.0.0".into(),
     };
     let changes = lotse_node::store::ChangeSet { upserts: vec![write], now: 1, ..Default::default() };
-    n.node.store().apply(changes, None).await.unwrap();
+    n.node.store().apply(Kind::Offer, changes, None).await.unwrap();
     let mut b = Browser::new(n.node.url());
     assert_eq!(b.login_token(&n.steward).await.status, StatusCode::SEE_OTHER);
     for path in ["/angebote", "/angebote/x1", "/angebote/x1/loeschen", "/angebote?q=script"] {

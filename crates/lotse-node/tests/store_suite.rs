@@ -9,13 +9,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::TestDb;
 use lotse_node::store::{
-    ChangeSet, ImportCounts, NewImport, NodeStore, OfferWrite, Role, StoreError, WriteOutcome,
+    ChangeSet, ImportCounts, NewImport, NodeStore, RecordWrite, Role, StoreError, WriteOutcome,
 };
+use lotse_standard::rpde::Kind;
 use sha2::{Digest, Sha256};
 
-fn write(id: &str, data: &str) -> OfferWrite {
+fn write(id: &str, data: &str) -> RecordWrite {
     let data = format!("{{\"id\":\"{id}\",\"v\":\"{data}\"}}");
-    OfferWrite {
+    RecordWrite {
         id: id.into(),
         hash: Sha256::digest(data.as_bytes()).to_vec(),
         data,
@@ -23,7 +24,7 @@ fn write(id: &str, data: &str) -> OfferWrite {
     }
 }
 
-fn upserts(writes: Vec<OfferWrite>, now: i64) -> ChangeSet {
+fn upserts(writes: Vec<RecordWrite>, now: i64) -> ChangeSet {
     ChangeSet { upserts: writes, now, ..ChangeSet::default() }
 }
 
@@ -39,42 +40,48 @@ macro_rules! for_each_store {
 }
 
 async fn create_update_unchanged_delete(store: Arc<dyn NodeStore>) {
-    let (a, _) = store.apply(upserts(vec![write("a", "1"), write("b", "1")], 100), None).await.unwrap();
+    let (a, _) =
+        store.apply(Kind::Offer, upserts(vec![write("a", "1"), write("b", "1")], 100), None).await.unwrap();
     assert_eq!(a.upserts, [WriteOutcome::Created, WriteOutcome::Created]);
     assert_eq!(a.last_change, 2);
-    let (a, _) = store.apply(upserts(vec![write("a", "1"), write("b", "2")], 200), None).await.unwrap();
+    let (a, _) =
+        store.apply(Kind::Offer, upserts(vec![write("a", "1"), write("b", "2")], 200), None).await.unwrap();
     assert_eq!(a.upserts, [WriteOutcome::Unchanged, WriteOutcome::Updated]);
     assert_eq!(a.last_change, 3);
     assert_eq!(store.last_change().await.unwrap(), 3);
 
-    let b = store.get_offer("b").await.unwrap().unwrap();
+    let b = store.get(Kind::Offer, "b").await.unwrap().unwrap();
     assert_eq!(b.modified, 3);
     assert_eq!(b.data, write("b", "2").data);
     assert_eq!((b.created_at, b.updated_at), (100, 200));
     assert_eq!(b.standard_version, "1.0.0");
 
     let (a, _) = store
-        .apply(ChangeSet { deletes: vec!["a".into(), "zz".into()], now: 300, ..ChangeSet::default() }, None)
+        .apply(
+            Kind::Offer,
+            ChangeSet { deletes: vec!["a".into(), "zz".into()], now: 300, ..ChangeSet::default() },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(a.deletes, [WriteOutcome::Deleted, WriteOutcome::NotFound]);
-    assert!(store.get_offer("a").await.unwrap().is_none());
-    assert_eq!(store.count_offers().await.unwrap(), 1);
+    assert!(store.get(Kind::Offer, "a").await.unwrap().is_none());
+    assert_eq!(store.count(Kind::Offer).await.unwrap(), 1);
 
     // The feed: b (3), then the tombstone of a (4).
-    let feed = store.feed_page(None, 10).await.unwrap();
+    let feed = store.feed_page(Kind::Offer, None, 10).await.unwrap();
     let view: Vec<(&str, i64, bool)> =
         feed.iter().map(|r| (r.id.as_str(), r.modified, r.data.is_some())).collect();
     assert_eq!(view, [("b", 3, true), ("a", 4, false)]);
     assert!(feed[1].standard_version.is_none());
 
     // Re-creating a deleted offer counts as created and moves it to the end of the feed.
-    let (a, _) = store.apply(upserts(vec![write("a", "again")], 400), None).await.unwrap();
+    let (a, _) = store.apply(Kind::Offer, upserts(vec![write("a", "again")], 400), None).await.unwrap();
     assert_eq!(a.upserts, [WriteOutcome::Created]);
-    let feed = store.feed_page(Some((4, "a")), 10).await.unwrap();
+    let feed = store.feed_page(Kind::Offer, Some((4, "a")), 10).await.unwrap();
     assert_eq!(feed.len(), 1);
     assert_eq!((feed[0].id.as_str(), feed[0].modified), ("a", 5));
-    assert_eq!(store.get_offer("a").await.unwrap().unwrap().created_at, 100);
+    assert_eq!(store.get(Kind::Offer, "a").await.unwrap().unwrap().created_at, 100);
 }
 
 #[tokio::test]
@@ -84,12 +91,13 @@ async fn store_create_update_unchanged_delete() {
 
 async fn feed_paging_is_strict_on_the_pair(store: Arc<dyn NodeStore>) {
     let ids: Vec<String> = (0..25).map(|i| format!("o{i:03}")).collect();
-    store.apply(upserts(ids.iter().map(|id| write(id, "x")).collect(), 1), None).await.unwrap();
+    store.apply(Kind::Offer, upserts(ids.iter().map(|id| write(id, "x")).collect(), 1), None).await.unwrap();
     // Page through with a page size of 7: every row once, in (modified, id) order.
     let mut seen = Vec::new();
     let mut after: Option<(i64, String)> = None;
     loop {
-        let page = store.feed_page(after.as_ref().map(|(m, id)| (*m, id.as_str())), 7).await.unwrap();
+        let page =
+            store.feed_page(Kind::Offer, after.as_ref().map(|(m, id)| (*m, id.as_str())), 7).await.unwrap();
         let Some(last) = page.last() else { break };
         after = Some((last.modified, last.id.clone()));
         seen.extend(page.into_iter().map(|r| (r.modified, r.id)));
@@ -98,18 +106,18 @@ async fn feed_paging_is_strict_on_the_pair(store: Arc<dyn NodeStore>) {
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "strictly ascending by (modified, id)");
     // Same modified: only ids strictly greater are after the position.
     let (m, id) = &seen[10];
-    let page = store.feed_page(Some((*m, id)), 1).await.unwrap();
+    let page = store.feed_page(Kind::Offer, Some((*m, id)), 1).await.unwrap();
     assert_eq!((page[0].modified, page[0].id.as_str()), (seen[11].0, seen[11].1.as_str()));
-    let page = store.feed_page(Some((*m, "")), 1).await.unwrap();
+    let page = store.feed_page(Kind::Offer, Some((*m, "")), 1).await.unwrap();
     assert_eq!(&page[0].id, id, "(m, \"\") is before (m, id)");
     // Ids compare bytewise: "B" < "a" < "ä".
-    let (applied, _) = store.apply(upserts(vec![write("ä", "1")], 2), None).await.unwrap();
+    let (applied, _) = store.apply(Kind::Offer, upserts(vec![write("ä", "1")], 2), None).await.unwrap();
     let m = applied.last_change;
-    let page = store.feed_page(Some((m, "a")), 5).await.unwrap();
+    let page = store.feed_page(Kind::Offer, Some((m, "a")), 5).await.unwrap();
     assert_eq!(page.len(), 1);
-    let page = store.feed_page(Some((m, "B")), 5).await.unwrap();
+    let page = store.feed_page(Kind::Offer, Some((m, "B")), 5).await.unwrap();
     assert_eq!(page.len(), 1);
-    let page = store.feed_page(Some((m, "ä")), 5).await.unwrap();
+    let page = store.feed_page(Kind::Offer, Some((m, "ä")), 5).await.unwrap();
     assert!(page.is_empty());
 }
 
@@ -120,7 +128,11 @@ async fn store_feed_paging_is_strict_on_the_pair() {
 
 async fn replace_all_deletes_the_rest_but_keeps_rejected(store: Arc<dyn NodeStore>) {
     store
-        .apply(upserts(vec![write("a", "1"), write("b", "1"), write("c", "1"), write("d", "1")], 1), None)
+        .apply(
+            Kind::Offer,
+            upserts(vec![write("a", "1"), write("b", "1"), write("c", "1"), write("d", "1")], 1),
+            None,
+        )
         .await
         .unwrap();
     let changes = ChangeSet {
@@ -129,13 +141,14 @@ async fn replace_all_deletes_the_rest_but_keeps_rejected(store: Arc<dyn NodeStor
         now: 2,
         ..ChangeSet::default()
     };
-    let (a, _) = store.apply(changes, None).await.unwrap();
+    let (a, _) = store.apply(Kind::Offer, changes, None).await.unwrap();
     assert_eq!(a.upserts, [WriteOutcome::Unchanged, WriteOutcome::Created]);
     assert_eq!(a.replaced_away, ["b", "d"]);
-    let live: Vec<String> = store.list_offers(None, 100).await.unwrap().into_iter().map(|o| o.id).collect();
+    let live: Vec<String> =
+        store.list(Kind::Offer, None, 100).await.unwrap().into_iter().map(|o| o.id).collect();
     assert_eq!(live, ["a", "c", "e"]);
     // Listing pages by id.
-    let page = store.list_offers(Some("a"), 1).await.unwrap();
+    let page = store.list(Kind::Offer, Some("a"), 1).await.unwrap();
     assert_eq!(page[0].id, "c");
 }
 
@@ -145,26 +158,97 @@ async fn store_replace_all_deletes_the_rest_but_keeps_rejected() {
 }
 
 async fn purge_removes_only_old_tombstones(store: Arc<dyn NodeStore>) {
-    store.apply(upserts(vec![write("a", "1"), write("b", "1"), write("c", "1")], 10), None).await.unwrap();
     store
-        .apply(ChangeSet { deletes: vec!["a".into()], now: 100, ..ChangeSet::default() }, None)
+        .apply(Kind::Offer, upserts(vec![write("a", "1"), write("b", "1"), write("c", "1")], 10), None)
         .await
         .unwrap();
     store
-        .apply(ChangeSet { deletes: vec!["b".into()], now: 200, ..ChangeSet::default() }, None)
+        .apply(Kind::Offer, ChangeSet { deletes: vec!["a".into()], now: 100, ..ChangeSet::default() }, None)
+        .await
+        .unwrap();
+    store
+        .apply(Kind::Offer, ChangeSet { deletes: vec!["b".into()], now: 200, ..ChangeSet::default() }, None)
         .await
         .unwrap();
     assert_eq!(store.purge_tombstones(150).await.unwrap(), 1);
-    let ids: Vec<String> = store.feed_page(None, 10).await.unwrap().into_iter().map(|r| r.id).collect();
+    let ids: Vec<String> =
+        store.feed_page(Kind::Offer, None, 10).await.unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(ids, ["c", "b"]);
     // Purging never touches live offers, however old.
     assert_eq!(store.purge_tombstones(10_000).await.unwrap(), 1);
-    assert_eq!(store.count_offers().await.unwrap(), 1);
+    assert_eq!(store.count(Kind::Offer).await.unwrap(), 1);
 }
 
 #[tokio::test]
 async fn store_purge_removes_only_old_tombstones() {
     for_each_store!(purge_removes_only_old_tombstones);
+}
+
+/// Standard 1.1: each kind has its own table and feed; the same id in two kinds names two
+/// records; change numbers come from one counter, so every feed's numbers grow in commit order.
+async fn kinds_have_their_own_records_and_feeds(store: Arc<dyn NodeStore>) {
+    store.apply(Kind::Offer, upserts(vec![write("x", "offer")], 1), None).await.unwrap();
+    let (a, _) = store
+        .apply(Kind::Network, upserts(vec![write("x", "net"), write("y", "net")], 2), None)
+        .await
+        .unwrap();
+    assert_eq!(a.upserts, [WriteOutcome::Created, WriteOutcome::Created]);
+    assert_eq!(a.last_change, 3);
+    store.apply(Kind::Project, upserts(vec![write("p", "proj")], 3), None).await.unwrap();
+    assert_eq!(store.get(Kind::Offer, "x").await.unwrap().unwrap().data, write("x", "offer").data);
+    assert_eq!(store.get(Kind::Network, "x").await.unwrap().unwrap().data, write("x", "net").data);
+    assert!(store.get(Kind::Organization, "x").await.unwrap().is_none());
+    let feed = |kind| {
+        let store = store.clone();
+        async move {
+            store
+                .feed_page(kind, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.modified))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(feed(Kind::Offer).await, [("x".to_owned(), 1)]);
+    assert_eq!(feed(Kind::Network).await, [("x".to_owned(), 2), ("y".to_owned(), 3)]);
+    assert_eq!(feed(Kind::Project).await, [("p".to_owned(), 4)]);
+    assert!(feed(Kind::Organization).await.is_empty());
+    // A complete set replaces only its own kind.
+    let (a, _) = store
+        .apply(
+            Kind::Network,
+            ChangeSet {
+                upserts: vec![write("y", "net")],
+                replace_all: Some(vec![]),
+                now: 4,
+                ..ChangeSet::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.replaced_away, ["x"]);
+    assert_eq!(store.count(Kind::Offer).await.unwrap(), 1);
+    assert_eq!(store.count(Kind::Network).await.unwrap(), 1);
+    let found = store.get_many(Kind::Network, &["x", "y", "z"]).await.unwrap();
+    assert_eq!(found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["y"]);
+    // The steward's search matches a network's name.
+    let named = RecordWrite {
+        id: "n1".into(),
+        hash: vec![1],
+        data: r#"{"id":"n1","name":{"de":"Netzwerk Frühe Hilfen"}}"#.into(),
+        standard_version: "1.1.0".into(),
+    };
+    store.apply(Kind::Network, upserts(vec![named], 5), None).await.unwrap();
+    assert_eq!(store.search(Kind::Network, Some("frühe"), 0, 10).await.unwrap().1, 1);
+    // Tombstones of every kind are purged.
+    assert_eq!(store.purge_tombstones(10_000).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn store_kinds_have_their_own_records_and_feeds() {
+    for_each_store!(kinds_have_their_own_records_and_feeds);
 }
 
 async fn tokens(store: Arc<dyn NodeStore>) {
@@ -190,6 +274,7 @@ async fn store_tokens() {
 
 fn import(n: i64) -> NewImport {
     NewImport {
+        kind: if n % 2 == 0 { Kind::Offer } else { Kind::Project },
         token_id: Some(1),
         token_name: "vhs".into(),
         received_at: n,
@@ -213,7 +298,8 @@ async fn import_log(store: Arc<dyn NodeStore>) {
         e.counts.created = applied.count(WriteOutcome::Created) as i64;
         e
     });
-    let (_, second) = store.apply(upserts(vec![write("a", "1")], 1), Some(builder)).await.unwrap();
+    let (_, second) =
+        store.apply(Kind::Offer, upserts(vec![write("a", "1")], 1), Some(builder)).await.unwrap();
     let second = second.unwrap();
     let third = store.record_import(import(3)).await.unwrap();
     assert!(first < second && second < third);
@@ -228,6 +314,8 @@ async fn import_log(store: Arc<dyn NodeStore>) {
     assert_eq!(got.status, 200);
     assert_eq!(got.report.as_deref(), Some("{\"n\":2}"));
     assert_eq!(got.format.as_deref(), Some("json"));
+    assert_eq!(got.kind, Kind::Offer);
+    assert_eq!(store.get_import(third).await.unwrap().unwrap().kind, Kind::Project);
     assert!(store.get_import(9999).await.unwrap().is_none());
 }
 
@@ -238,16 +326,24 @@ async fn store_import_log() {
 
 async fn bulk_write(store: Arc<dyn NodeStore>) {
     // More rows than one INSERT statement holds, to cross chunk boundaries on both stores.
-    let writes: Vec<OfferWrite> = (0..12_345).map(|i| write(&format!("bulk-{i:05}"), "x")).collect();
+    let writes: Vec<RecordWrite> = (0..12_345).map(|i| write(&format!("bulk-{i:05}"), "x")).collect();
     let (a, _) = store
-        .apply(ChangeSet { upserts: writes, replace_all: Some(vec![]), now: 1, ..ChangeSet::default() }, None)
+        .apply(
+            Kind::Offer,
+            ChangeSet { upserts: writes, replace_all: Some(vec![]), now: 1, ..ChangeSet::default() },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(a.count(WriteOutcome::Created), 12_345);
-    assert_eq!(store.count_offers().await.unwrap(), 12_345);
-    let writes: Vec<OfferWrite> = (0..12_000).map(|i| write(&format!("bulk-{i:05}"), "x")).collect();
+    assert_eq!(store.count(Kind::Offer).await.unwrap(), 12_345);
+    let writes: Vec<RecordWrite> = (0..12_000).map(|i| write(&format!("bulk-{i:05}"), "x")).collect();
     let (a, _) = store
-        .apply(ChangeSet { upserts: writes, replace_all: Some(vec![]), now: 2, ..ChangeSet::default() }, None)
+        .apply(
+            Kind::Offer,
+            ChangeSet { upserts: writes, replace_all: Some(vec![]), now: 2, ..ChangeSet::default() },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(a.count(WriteOutcome::Unchanged), 12_000);
@@ -260,14 +356,16 @@ async fn store_bulk_write() {
     for_each_store!(bulk_write);
 }
 
-/// Several writers change offers concurrently while a reader follows the feed. The reader must
-/// see strictly ascending positions, and at the end its view of every offer must equal what is
-/// stored: a change that became visible below the reader's position would be missing.
+/// Several writers change records of every kind concurrently while one reader per kind
+/// follows that kind's feed. Each reader must see strictly ascending positions, and at the end
+/// its view of every record must equal what is stored: a change that became visible below the
+/// reader's position would be missing. The kinds share one change counter, so a writer of one
+/// kind holds up the others until it commits, and no feed may skip past it.
 async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
-    const WRITERS: usize = 6;
-    const ROUNDS: usize = 60;
+    const WRITERS: usize = 8;
+    const ROUNDS: usize = 40;
     let done = Arc::new(AtomicBool::new(false));
-    let reader = {
+    let follow = |kind: Kind| {
         let store = store.clone();
         let done = done.clone();
         tokio::spawn(async move {
@@ -276,12 +374,14 @@ async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
             let mut finished_after_done = false;
             loop {
                 let writers_done = done.load(Ordering::SeqCst);
-                let page =
-                    store.feed_page(position.as_ref().map(|(m, id)| (*m, id.as_str())), 50).await.unwrap();
+                let page = store
+                    .feed_page(kind, position.as_ref().map(|(m, id)| (*m, id.as_str())), 50)
+                    .await
+                    .unwrap();
                 for row in &page {
                     let here = (row.modified, row.id.clone());
                     if let Some(p) = &position {
-                        assert!(here > *p, "feed went backwards: {here:?} after {p:?}");
+                        assert!(here > *p, "{kind} feed went backwards: {here:?} after {p:?}");
                     }
                     position = Some(here);
                     view.insert(row.id.clone(), (row.modified, row.data.clone()));
@@ -297,12 +397,14 @@ async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
             }
         })
     };
+    let readers: Vec<_> = Kind::ALL.into_iter().map(|k| (k, follow(k))).collect();
     let mut writers = Vec::new();
     for w in 0..WRITERS {
         let store = store.clone();
+        let kind = Kind::ALL[w % Kind::ALL.len()];
         writers.push(tokio::spawn(async move {
             for round in 0..ROUNDS {
-                // Own offers plus a few shared ones that every writer keeps changing.
+                // Own records plus a few shared ones that every writer of the kind keeps changing.
                 let mut set = vec![
                     write(&format!("w{w}-{round}"), "1"),
                     write(&format!("shared-{}", round % 5), &format!("{w}-{round}")),
@@ -310,14 +412,14 @@ async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
                 if round % 7 == 3 {
                     set.push(write(&format!("w{w}-{}", round - 1), "2"));
                 }
-                store.apply(upserts(set, round as i64), None).await.unwrap();
+                store.apply(kind, upserts(set, round as i64), None).await.unwrap();
                 if round % 11 == 5 {
                     let del = ChangeSet {
                         deletes: vec![format!("w{w}-{}", round - 2)],
                         now: 1,
                         ..ChangeSet::default()
                     };
-                    store.apply(del, None).await.unwrap();
+                    store.apply(kind, del, None).await.unwrap();
                 }
             }
         }));
@@ -326,24 +428,33 @@ async fn concurrent_writers_and_a_reader(store: Arc<dyn NodeStore>) {
         w.await.unwrap();
     }
     done.store(true, Ordering::SeqCst);
-    let view = reader.await.unwrap();
-    // The stored truth, every row including tombstones.
-    let mut truth: BTreeMap<String, (i64, Option<String>)> = BTreeMap::new();
-    let mut after: Option<(i64, String)> = None;
-    loop {
-        let page = store.feed_page(after.as_ref().map(|(m, id)| (*m, id.as_str())), 1000).await.unwrap();
-        let Some(last) = page.last() else { break };
-        after = Some((last.modified, last.id.clone()));
-        for r in page {
-            truth.insert(r.id, (r.modified, r.data));
+    let mut max = 0;
+    for (kind, reader) in readers {
+        let view = reader.await.unwrap();
+        // The stored truth, every row including tombstones.
+        let mut truth: BTreeMap<String, (i64, Option<String>)> = BTreeMap::new();
+        let mut after: Option<(i64, String)> = None;
+        loop {
+            let page =
+                store.feed_page(kind, after.as_ref().map(|(m, id)| (*m, id.as_str())), 1000).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some((last.modified, last.id.clone()));
+            for r in page {
+                truth.insert(r.id, (r.modified, r.data));
+            }
         }
-    }
-    assert_eq!(truth.len(), view.len());
-    for (id, stored) in &truth {
-        assert_eq!(view.get(id), Some(stored), "reader's final state of {id} differs from the store");
+        assert!(!truth.is_empty());
+        assert_eq!(truth.len(), view.len(), "{kind}");
+        for (id, stored) in &truth {
+            assert_eq!(
+                view.get(id),
+                Some(stored),
+                "reader's final state of {kind} {id} differs from the store"
+            );
+        }
+        max = max.max(truth.values().map(|(m, _)| *m).max().unwrap());
     }
     // Every change got its own number, and all numbers were handed out.
-    let max = truth.values().map(|(m, _)| *m).max().unwrap();
     assert_eq!(store.last_change().await.unwrap(), max);
 }
 
@@ -352,9 +463,9 @@ async fn store_concurrent_writers_and_a_reader() {
     for_each_store!(concurrent_writers_and_a_reader);
 }
 
-fn titled(id: &str, title_de: &str, title_ar: &str) -> OfferWrite {
+fn titled(id: &str, title_de: &str, title_ar: &str) -> RecordWrite {
     let data = serde_json::json!({"id": id, "title": {"de": title_de, "ar": title_ar}}).to_string();
-    OfferWrite {
+    RecordWrite {
         id: id.into(),
         hash: Sha256::digest(data.as_bytes()).to_vec(),
         data,
@@ -369,29 +480,33 @@ async fn search_offers_by_title_and_id(store: Arc<dyn NodeStore>) {
         titled("beratung-3", "Schuldnerberatung", "x"),
         titled("pct", "100% kostenlos_", "y"),
     ];
-    store.apply(upserts(writes, 1), None).await.unwrap();
+    store.apply(Kind::Offer, upserts(writes, 1), None).await.unwrap();
     store
-        .apply(ChangeSet { deletes: vec!["beratung-3".into()], now: 2, ..ChangeSet::default() }, None)
+        .apply(
+            Kind::Offer,
+            ChangeSet { deletes: vec!["beratung-3".into()], now: 2, ..ChangeSet::default() },
+            None,
+        )
         .await
         .unwrap();
-    let ids = |r: (Vec<lotse_node::store::StoredOffer>, i64)| {
+    let ids = |r: (Vec<lotse_node::store::StoredRecord>, i64)| {
         (r.0.into_iter().map(|o| o.id).collect::<Vec<_>>(), r.1)
     };
     assert_eq!(
-        ids(store.search_offers(None, 0, 10).await.unwrap()),
+        ids(store.search(Kind::Offer, None, 0, 10).await.unwrap()),
         (vec!["kurs-1".into(), "kurs-2".into(), "pct".into()], 3)
     );
     // By id, case-insensitive; by a title in any language; deleted offers never.
-    assert_eq!(ids(store.search_offers(Some("KURS"), 0, 10).await.unwrap()).1, 2);
-    assert_eq!(ids(store.search_offers(Some("integrations"), 0, 10).await.unwrap()).0, ["kurs-1"]);
-    assert_eq!(ids(store.search_offers(Some("Ärztliche"), 0, 10).await.unwrap()).0, ["kurs-2"]);
-    assert_eq!(ids(store.search_offers(Some("استشارة"), 0, 10).await.unwrap()).0, ["kurs-2"]);
-    assert_eq!(ids(store.search_offers(Some("Schuldner"), 0, 10).await.unwrap()).1, 0);
+    assert_eq!(ids(store.search(Kind::Offer, Some("KURS"), 0, 10).await.unwrap()).1, 2);
+    assert_eq!(ids(store.search(Kind::Offer, Some("integrations"), 0, 10).await.unwrap()).0, ["kurs-1"]);
+    assert_eq!(ids(store.search(Kind::Offer, Some("Ärztliche"), 0, 10).await.unwrap()).0, ["kurs-2"]);
+    assert_eq!(ids(store.search(Kind::Offer, Some("استشارة"), 0, 10).await.unwrap()).0, ["kurs-2"]);
+    assert_eq!(ids(store.search(Kind::Offer, Some("Schuldner"), 0, 10).await.unwrap()).1, 0);
     // LIKE wildcards are literal.
-    assert_eq!(ids(store.search_offers(Some("%"), 0, 10).await.unwrap()).0, ["pct"]);
-    assert_eq!(ids(store.search_offers(Some("s_"), 0, 10).await.unwrap()).0, ["pct"]);
+    assert_eq!(ids(store.search(Kind::Offer, Some("%"), 0, 10).await.unwrap()).0, ["pct"]);
+    assert_eq!(ids(store.search(Kind::Offer, Some("s_"), 0, 10).await.unwrap()).0, ["pct"]);
     // Paging: the total counts every match.
-    assert_eq!(ids(store.search_offers(None, 1, 1).await.unwrap()), (vec!["kurs-2".into()], 3));
+    assert_eq!(ids(store.search(Kind::Offer, None, 1, 1).await.unwrap()), (vec!["kurs-2".into()], 3));
 }
 
 #[tokio::test]
@@ -428,6 +543,7 @@ async fn users_sessions_and_pending_imports(store: Arc<dyn NodeStore>) {
         id: "p1".into(),
         session_hash: "s-user".into(),
         file_name: "a.csv".into(),
+        kind: Kind::Organization,
         format: "csv".into(),
         body: b"id;x\n1;2\n".to_vec(),
         created_at: 10,

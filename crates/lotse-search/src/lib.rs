@@ -15,6 +15,7 @@
 //!   ranking buffer and champion lists (`engine/topk.rs`), the facet counts with their cost
 //!   model (`engine/facets.rs`) and the results (`engine/hits.rs`).
 //! - [`map`]: clusters for the map, every result for exports, suggestions while typing.
+//! - [`records`]: the in-memory search of standard 1.1's kinds (institutions, networks, projects).
 //! - [`index`]: the index on disk, its writer and its checkpoint; [`order`]: the order of
 //!   documents in a segment (along a curve over their places, so that an area is read in runs).
 //!
@@ -35,6 +36,7 @@ pub mod engine;
 pub mod index;
 pub mod map;
 pub mod order;
+pub mod records;
 pub mod request;
 pub mod schema;
 pub mod segment;

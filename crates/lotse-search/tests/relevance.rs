@@ -338,6 +338,7 @@ fn needle(
                 kind: provider_kind.into(),
                 url: None,
                 identifiers: vec![],
+                reference: None,
             },
             status: "active".into(),
             target_groups: vec!["alle_zugewanderten".into()],
@@ -355,6 +356,8 @@ fn needle(
             url: None,
             valid_until: None,
             verified_at: Some("2026-02-16".into()),
+            networks: vec![],
+            projects: vec![],
         },
     }
 }

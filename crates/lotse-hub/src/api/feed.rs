@@ -1,7 +1,8 @@
-//! `GET /feed/offers`: the hub's RPDE feed over HTTP, with RPDE's caching advice. The pages
-//! are built by [`crate::feed`].
+//! `GET /feed/{kind}`: the hub's RPDE feeds over HTTP (`offers`, `organizations`, `networks`,
+//! `projects`, each registered under its own path, which hands the handler its kind), with
+//! RPDE's caching advice. The pages are built by [`crate::feed`].
 
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lotse_http::Problem;
@@ -42,18 +43,26 @@ impl From<FeedError> for HttpError {
     }
 }
 
-/// The hub's RPDE feed.
+/// The hub's RPDE feed of a record kind.
 #[utoipa::path(
     get,
-    path = "/feed/offers",
+    path = "/feed/{kind}",
     tag = "feed",
-    params(FeedQuery),
+    params(
+        ("kind" = String, Path, description = "The record kind: offers, organizations, networks, projects"),
+        FeedQuery,
+    ),
     responses(
         (status = 200, description = "A page of the feed", body = FeedPage),
         (status = 400, description = "Invalid parameters", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown record kind", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> HttpResult<Response> {
+pub(crate) async fn feed(
+    State(state): State<AppState>,
+    Extension(kind): Extension<lotse_standard::rpde::Kind>,
+    Query(q): Query<FeedQuery>,
+) -> HttpResult<Response> {
     let after = match (&q.after_timestamp, &q.after_id) {
         (None, None) => None,
         (Some(ts), Some(id)) => {
@@ -78,6 +87,7 @@ pub(crate) async fn feed(State(state): State<AppState>, Query(q): Query<FeedQuer
     let page = feed::page(
         hub.store().as_ref(),
         hub.metrics(),
+        kind,
         after,
         config.page_size,
         &state.base_url,

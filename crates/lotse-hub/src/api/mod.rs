@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `POST /api/v1/nodes/{node_id}/ping`, `GET /api/v1/nodes/{node_id}/quarantine` | the node (its hub token) |
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
-//! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/offers` | everyone |
+//! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/{kind}` | everyone |
 //! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
 //!
 //! The operator's quality API (`/api/v1/admin/quality/…`) is [`crate::ops::api`]; the OpenAPI
@@ -19,17 +19,23 @@ mod map;
 mod nodes;
 mod offers;
 pub(crate) mod openapi;
+mod records;
 mod search;
 mod standard;
 
-use axum::Router;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 
 use crate::state::AppState;
 
 /// The API's routes.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+    let mut router = Router::new();
+    // Each kind's feed under its own path, so that request metrics name it.
+    for kind in lotse_standard::rpde::Kind::ALL {
+        router = router.route(&format!("/feed/{}", kind.plural()), get(feed::feed).layer(Extension(kind)));
+    }
+    router
         .route("/api/v1/nodes/{node_id}/ping", post(nodes::ping))
         .route("/api/v1/nodes/{node_id}/quarantine", get(nodes::quarantine))
         .route("/api/v1/admin/nodes", get(admin::list_nodes).post(admin::add_node))
@@ -49,5 +55,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/export.csv", get(map::export_csv))
         .route("/api/v1/export.ndjson", get(map::export_ndjson))
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
-        .route("/feed/offers", get(feed::feed))
+        .route("/api/v1/nodes/{node_id}/references", get(records::node_dangling))
+        .route("/api/v1/admin/references", get(records::dangling))
+        // Institutions, networks and projects under their plurals; the static routes above
+        // (and offers' own) take precedence.
+        .route("/api/v1/{kind}", get(records::list_records))
+        .route("/api/v1/{kind}/{node_id}/{id}", get(records::get_record))
 }

@@ -6,7 +6,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, feed, map, nodes, offers, search, standard};
+use super::{admin, feed, map, nodes, offers, records, search, standard};
 use crate::quarantine;
 
 struct BearerAuth;
@@ -41,6 +41,10 @@ impl Modify for BearerAuth {
         admin::quarantine,
         standard::standard,
         offers::get_offer,
+        records::get_record,
+        records::list_records,
+        records::dangling,
+        records::node_dangling,
         search::search,
         map::suggest,
         map::clusters,
@@ -56,6 +60,7 @@ impl Modify for BearerAuth {
         (name = "nodes", description = "Aufrufe der Knoten mit ihrem Hub-Token / calls of the nodes with their hub token"),
         (name = "admin", description = "Betrieb: Knotenverzeichnis und Quarantäne / operation: node registry and quarantine"),
         (name = "offers", description = "Angebote mit Verortung und Herkunft / offers with placement and provenance"),
+        (name = "records", description = "Einrichtungen, Netzwerke und Projekte mit ihren Verweisen / institutions, networks and projects with their references"),
         (name = "standard", description = "Der durchgesetzte Standard / the enforced standard"),
         (name = "search", description = "Suche über alle Angebote der Region / search across all offers of the region"),
         (name = "feed", description = "Der RPDE-Feed des Hubs / the hub's RPDE feed"),

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use lotse_standard::rpde::{KIND_OFFER, ReadItem, ReadPage};
+use lotse_standard::rpde::{Kind, ReadItem, ReadPage};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
@@ -60,10 +60,12 @@ impl FeedItem {
     }
 }
 
-/// Parses one item. An item without a usable `id` or `modified` makes the page unusable (the
-/// checkpoint could not be placed after it), so it is an error; anything else the hub cannot
-/// use becomes [`ItemBody::Unusable`].
-fn parse_item(v: ReadItem) -> Result<FeedItem, String> {
+/// Parses one item of a feed of `expected` records. An item without a usable `id` or
+/// `modified` makes the page unusable (the checkpoint could not be placed after it), so it is
+/// an error; anything else the hub cannot use becomes [`ItemBody::Unusable`], among them an
+/// item of another kind than the feed's (code `not_an_offer` in the offers' feed, as before
+/// standard 1.1, and `wrong_kind` in the others).
+fn parse_item(v: ReadItem, expected: Kind) -> Result<FeedItem, String> {
     let id = v.id().ok_or_else(|| format!("item without a usable id: {}", v.id))?;
     let modified = v.modified().ok_or_else(|| format!("item {id:?} without an integer modified"))?;
     let standard_version = v.standard_version.or(v.standard_version_camel);
@@ -71,13 +73,18 @@ fn parse_item(v: ReadItem) -> Result<FeedItem, String> {
     let data = v.data.filter(|d| !d.is_null());
     let body = match (v.state.as_deref(), data) {
         (Some("deleted"), _) => ItemBody::Deleted,
-        _ if kind.as_deref().is_some_and(|k| k != KIND_OFFER) => ItemBody::Unusable {
-            code: "not_an_offer",
+        _ if kind.as_deref().is_some_and(|k| k != expected.as_str()) => ItemBody::Unusable {
+            code: if expected == Kind::Offer { "not_an_offer" } else { "wrong_kind" },
             de: format!(
-                "Das Element hat die Art „{}“, erwartet wird „Offer“.",
-                kind.as_deref().unwrap_or("")
+                "Das Element hat die Art „{}“, erwartet wird „{}“.",
+                kind.as_deref().unwrap_or(""),
+                expected.as_str()
             ),
-            en: format!("The item is of kind \"{}\", expected \"Offer\".", kind.as_deref().unwrap_or("")),
+            en: format!(
+                "The item is of kind \"{}\", expected \"{}\".",
+                kind.as_deref().unwrap_or(""),
+                expected.as_str()
+            ),
             data: None,
         },
         (Some("updated"), Some(data)) => ItemBody::Updated(data),
@@ -100,12 +107,12 @@ fn parse_item(v: ReadItem) -> Result<FeedItem, String> {
 /// Parses a page and checks RPDE's order: every item strictly after the previous one (and the
 /// first after the checkpoint the page was asked for). A feed that breaks this could make the
 /// hub skip or repeat items, so the page is refused instead.
-pub fn parse_page(bytes: &[u8], after: Option<&Checkpoint>) -> Result<Vec<FeedItem>, String> {
+pub fn parse_page(bytes: &[u8], after: Option<&Checkpoint>, kind: Kind) -> Result<Vec<FeedItem>, String> {
     let page: ReadPage = serde_json::from_slice(bytes).map_err(|e| format!("page is not RPDE JSON: {e}"))?;
     let mut items = Vec::with_capacity(page.items.len());
     let mut previous = after.map(|c| (c.modified, c.id.clone()));
     for raw in page.items {
-        let item = parse_item(raw)?;
+        let item = parse_item(raw, kind)?;
         let key = (item.modified, item.id.clone());
         if let Some(prev) = &previous
             && key <= *prev
@@ -192,9 +199,11 @@ impl FeedClient {
 
     /// Fetches the page after `after` and parses it, retrying transient failures (connection
     /// errors, timeouts, 5xx, 408, 429, a truncated or unreadable body) with backoff.
+    /// One page of a feed of `kind` records after `after`, with retries.
     pub async fn fetch(
         &self,
         feed_url: &Url,
+        kind: Kind,
         after: Option<&Checkpoint>,
     ) -> Result<Vec<FeedItem>, FetchError> {
         let url = page_url(feed_url, after);
@@ -203,7 +212,7 @@ impl FeedClient {
         loop {
             attempt += 1;
             let failure = match self.attempt(&url).await {
-                Ok(bytes) => match parse_page(&bytes, after) {
+                Ok(bytes) => match parse_page(&bytes, after, kind) {
                     Ok(items) => return Ok(items),
                     // A page that parses as JSON but breaks the RPDE rules will not get better.
                     Err(e) if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() => {
@@ -338,7 +347,7 @@ mod tests {
             {"state": "weird", "kind": "Offer", "id": "d", "modified": 4, "data": {"x": 1}},
             {"state": "updated", "kind": "Event", "id": "e", "modified": 5, "data": {}}
         ], "next": "x", "license": "y"});
-        let items = parse_page(page.to_string().as_bytes(), None).unwrap();
+        let items = parse_page(page.to_string().as_bytes(), None, Kind::Offer).unwrap();
         assert_eq!(items.len(), 5);
         assert_eq!(items[0].body, ItemBody::Updated(json!({"id": "a"})));
         assert_eq!(items[0].standard_version.as_deref(), Some("0.9.0"));
@@ -347,6 +356,14 @@ mod tests {
         assert!(matches!(items[2].body, ItemBody::Unusable { code: "missing_data", .. }));
         assert!(matches!(&items[3].body, ItemBody::Unusable { code: "unknown_state", data: Some(_), .. }));
         assert!(matches!(items[4].body, ItemBody::Unusable { code: "not_an_offer", .. }));
+        // A feed of networks takes networks and refuses the rest, offers included.
+        let page = json!({"items": [
+            {"state": "updated", "kind": "Network", "id": "n", "modified": 1, "data": {"id": "n"}},
+            {"state": "updated", "kind": "Offer", "id": "o", "modified": 2, "data": {"id": "o"}}
+        ]});
+        let items = parse_page(page.to_string().as_bytes(), None, Kind::Network).unwrap();
+        assert_eq!(items[0].body, ItemBody::Updated(json!({"id": "n"})));
+        assert!(matches!(items[1].body, ItemBody::Unusable { code: "wrong_kind", .. }));
     }
 
     #[test]
@@ -356,13 +373,13 @@ mod tests {
             {"state": "deleted", "id": "b", "modified": 5},
             {"state": "deleted", "id": "a", "modified": 5}
         ]));
-        assert!(parse_page(two.as_bytes(), None).unwrap_err().contains("out of order"));
+        assert!(parse_page(two.as_bytes(), None, Kind::Offer).unwrap_err().contains("out of order"));
         let behind = page(json!([{"state": "deleted", "id": "a", "modified": 4}]));
-        assert!(parse_page(behind.as_bytes(), Some(&cp(4, "a"))).is_err());
-        assert!(parse_page(behind.as_bytes(), Some(&cp(3, "z"))).is_ok());
+        assert!(parse_page(behind.as_bytes(), Some(&cp(4, "a")), Kind::Offer).is_err());
+        assert!(parse_page(behind.as_bytes(), Some(&cp(3, "z")), Kind::Offer).is_ok());
         let no_modified = page(json!([{"state": "deleted", "id": "a"}]));
-        assert!(parse_page(no_modified.as_bytes(), None).is_err());
-        assert!(parse_page(b"{\"items\": [", None).is_err());
+        assert!(parse_page(no_modified.as_bytes(), None, Kind::Offer).is_err());
+        assert!(parse_page(b"{\"items\": [", None, Kind::Offer).is_err());
     }
 
     #[test]

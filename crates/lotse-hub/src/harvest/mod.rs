@@ -14,12 +14,14 @@
 
 pub mod client;
 pub mod process;
+pub mod records;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use lotse_standard::date::Date;
+use lotse_standard::rpde::Kind;
 use reqwest::Url;
 use serde::Serialize;
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -81,6 +83,9 @@ pub struct HarvestReport {
     /// The checkpoint after the harvest.
     pub checkpoint: Option<Checkpoint>,
     pub duration_ms: u64,
+    /// The feeds of the other kinds (standard 1.1), harvested after the offers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<records::KindHarvest>,
 }
 
 pub type HarvestResult = Result<HarvestReport, HarvestError>;
@@ -356,9 +361,30 @@ impl Harvester {
                 outcome: PageOutcome::default(),
                 checkpoint: node.checkpoint,
                 duration_ms: 0,
+                kinds: Vec::new(),
             });
         };
-        let result = self.follow(&node, started).await;
+        let mut result = self.follow(&node, started).await;
+        // The other kinds follow the offers under the same lock. A failing kind is reported in
+        // its own entry and does not fail the offers' harvest; a node whose offers failed is
+        // not asked for the rest.
+        if let Ok(report) = &mut result
+            && let Ok(offers_feed) = Url::parse(&node.feed_url)
+        {
+            for kind in records::RECORD_KINDS {
+                let k = records::follow_kind(
+                    self.inner.store.as_ref(),
+                    &self.inner.client,
+                    &node.id,
+                    &offers_feed,
+                    &node.jurisdiction,
+                    kind,
+                )
+                .await;
+                report.kinds.push(k);
+            }
+            report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        }
         lock.release().await;
         result
     }
@@ -375,7 +401,7 @@ impl Harvester {
         let _fetcher = AbortOnDrop(tokio::spawn(async move {
             let mut after = start;
             loop {
-                let page = client.fetch(&feed_url, after.as_ref()).await;
+                let page = client.fetch(&feed_url, Kind::Offer, after.as_ref()).await;
                 let last = match &page {
                     Ok(items) => items.last().map(FeedItem::checkpoint),
                     Err(_) => None,
@@ -391,6 +417,7 @@ impl Harvester {
         let (prepared_tx, mut prepared) = mpsc::channel::<Result<Prepared, HarvestError>>(1);
         let processor = self.clone();
         let jurisdiction: Arc<[String]> = node.jurisdiction.clone().into();
+        let node_id: Arc<str> = node.id.as_str().into();
         let _processor = AbortOnDrop(tokio::spawn(async move {
             while let Some(page) = fetched.recv().await {
                 let result = match page {
@@ -402,12 +429,10 @@ impl Harvester {
                             let count = items.len() as u64;
                             let standard_version =
                                 items.iter().rev().find_map(|i| i.standard_version.clone());
-                            processor.prepare(items, jurisdiction.clone()).await.map(|writes| Prepared {
-                                last,
-                                count,
-                                standard_version,
-                                writes,
-                            })
+                            processor
+                                .prepare(items, jurisdiction.clone(), node_id.clone())
+                                .await
+                                .map(|writes| Prepared { last, count, standard_version, writes })
                         }
                     },
                 };
@@ -426,6 +451,7 @@ impl Harvester {
             outcome: PageOutcome::default(),
             checkpoint: node.checkpoint.clone(),
             duration_ms: 0,
+            kinds: Vec::new(),
         };
         while let Some(page) = prepared.recv().await {
             let Prepared { last, count, standard_version, writes } = page?;
@@ -453,6 +479,7 @@ impl Harvester {
         &self,
         items: Vec<FeedItem>,
         jurisdiction: Arc<[String]>,
+        node_id: Arc<str>,
     ) -> Result<Vec<crate::store::ItemWrite>, HarvestError> {
         let today = Date::today_utc();
         let judged = tokio::task::spawn_blocking(move || process::judge_page(today, &jurisdiction, items))
@@ -465,7 +492,7 @@ impl Harvester {
             }
             None => HashMap::new(),
         };
-        tokio::task::spawn_blocking(move || process::finish(judged, &geocoded))
+        tokio::task::spawn_blocking(move || process::finish(judged, &geocoded, &node_id))
             .await
             .map_err(|_| HarvestError::Aborted)
     }

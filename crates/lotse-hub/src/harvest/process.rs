@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use lotse_geo::LatLon;
 use lotse_standard::canonical::Canonical;
 use lotse_standard::date::Date;
+use lotse_standard::model::Record;
 use lotse_standard::validate::{self, Finished, Position, Valid, Validator};
 use lotse_standard::{Finding, Severity};
 use serde_json::Value;
@@ -42,7 +43,7 @@ fn findings_json<T: serde::Serialize>(findings: &[T]) -> String {
 
 /// Whether the item's id names the offer: equal to the data's `id`, or (for a hub harvested by
 /// another hub) `{node_id}/{id}` ending with it.
-fn id_matches(item_id: &str, data_id: &str) -> bool {
+pub(super) fn id_matches(item_id: &str, data_id: &str) -> bool {
     item_id == data_id || item_id.strip_suffix(data_id).is_some_and(|rest| rest.ends_with('/'))
 }
 
@@ -119,8 +120,9 @@ pub fn locations_to_geocode(judged: &[Judged]) -> Vec<&lotse_standard::model::Lo
         .collect()
 }
 
-/// Places accepted offers and turns every item into the row the store writes.
-pub fn finish(judged: Vec<Judged>, geocoded: &HashMap<String, LatLon>) -> Vec<ItemWrite> {
+/// Places accepted offers and turns every item into the row the store writes; references
+/// without a node name records of `node_id`, the node that published the page.
+pub fn finish(judged: Vec<Judged>, geocoded: &HashMap<String, LatLon>, node_id: &str) -> Vec<ItemWrite> {
     let region = lotse_geo::ruhr();
     judged
         .into_iter()
@@ -135,6 +137,7 @@ pub fn finish(judged: Vec<Judged>, geocoded: &HashMap<String, LatLon>) -> Vec<It
                 // whatever key order or spacing the node sent, so unchanged items are found.
                 let canonical = Canonical::of(&offer);
                 let kept: Vec<&Finding> = findings.iter().filter(|f| f.severity != Severity::Error).collect();
+                let references = super::records::references(&Record::Offer(offer), node_id);
                 ItemWrite::Accept(AcceptedItem {
                     id,
                     node_modified,
@@ -143,6 +146,7 @@ pub fn finish(judged: Vec<Judged>, geocoded: &HashMap<String, LatLon>) -> Vec<It
                     standard_version,
                     findings: if kept.is_empty() { None } else { Some(findings_json(&kept)) },
                     placements,
+                    references,
                 })
             }
             Judged::Reject(r) => ItemWrite::Reject(r),
@@ -227,7 +231,7 @@ mod tests {
         let Judged::Accept { valid, .. } = &judged else { panic!("{judged:?}") };
         assert_eq!(valid.positions, [Position::Inside]);
         let canonical = Canonical::of(&valid.offer);
-        match &finish(vec![judged], &HashMap::new())[..] {
+        match &finish(vec![judged], &HashMap::new(), "essen")[..] {
             [ItemWrite::Accept(a)] => {
                 assert_eq!(a.data, canonical.json);
                 assert_eq!(a.hash, canonical.sha256);

@@ -1,6 +1,7 @@
 //! The hub's storage, for SQLite and PostgreSQL, as one trait per area — [`RegistryStore`],
 //! [`HarvestStore`], [`OfferStore`], [`QuarantineStore`], [`TokenStore`], [`GeocodeStore`] and
-//! the operator's view in [`quality`] — gathered in the umbrella trait [`HubStore`].
+//! the operator's view in [`quality`], and the records of standard 1.1's kinds in [`kinds`] —
+//! gathered in the umbrella trait [`HubStore`].
 //!
 //! Every query is written once: `shared.rs` (and `shared_quality.rs` for the operator's view)
 //! implements the area traits and is compiled once per database, as a module of `sqlite.rs` and
@@ -16,9 +17,12 @@
 //! - `offers`: every offer the hub has published, live or as a tombstone, keyed by
 //!   `(node_id, id)`, with the hub's change number in `modified` and provenance (first seen,
 //!   last changed, the node's change number and standard version).
-//! - `offer_locations`: the placement of each location of a live offer.
+//! - `offer_locations`: the placement of each location of a live offer; `offer_references`:
+//!   its references (standard 1.1), written with it.
 //! - `quarantine`: rejected items with their findings.
 //! - `tokens`: operator tokens by hash; `geocode_cache`: the geocoder's answers.
+//! - The records of the 1.1 kinds and the references of every kind ([`kinds`]): `record_feeds`,
+//!   `records`, `record_references`, `record_quarantine`, `project_history`.
 //! - The operator's view ([`quality`]): `offer_quality`, `quality_state`, `link_checks`,
 //!   `quality_snapshots`, `population`, `operator_sessions`.
 //!
@@ -33,6 +37,7 @@
 //!   reader of the hub's feed that has seen number `n` never later finds a change below `n`, and
 //!   because numbers are unique the feed's `(modified, id)` order is the order of `modified`.
 
+pub mod kinds;
 mod postgres;
 pub mod quality;
 mod sqlite;
@@ -48,6 +53,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::placement::Placement;
+use kinds::RecordStore;
 use quality::{LinkCheckStore, QualityStore, SessionStore, SnapshotStore};
 
 /// Errors of the store.
@@ -218,6 +224,8 @@ pub struct AcceptedItem {
     /// Warnings and notices as a JSON array, `None` when there are none.
     pub findings: Option<String>,
     pub placements: Vec<Placement>,
+    /// The offer's references (standard 1.1), resolved to nodes.
+    pub references: Vec<kinds::ReferenceRow>,
 }
 
 /// A rejected item of a page.
@@ -598,6 +606,7 @@ pub trait HubStore:
     + LinkCheckStore
     + SnapshotStore
     + SessionStore
+    + RecordStore
     + Send
     + Sync
     + 'static
@@ -615,6 +624,7 @@ impl<T> HubStore for T where
         + LinkCheckStore
         + SnapshotStore
         + SessionStore
+        + RecordStore
         + Send
         + Sync
         + 'static
@@ -624,6 +634,7 @@ impl<T> HubStore for T where
 /// Every trait of the store, for code that calls a store's methods on a concrete or generic
 /// store: `use crate::store::prelude::*;`.
 pub mod prelude {
+    pub use super::kinds::RecordStore;
     pub use super::quality::{LinkCheckStore, QualityStore, SessionStore, SnapshotStore};
     pub use super::{
         GeocodeStore, HarvestStore, HubStore, OfferStore, QuarantineStore, RegistryStore, TokenStore,
@@ -672,10 +683,12 @@ pub(crate) enum OfferWrite<'a> {
 /// implementations so that they cannot disagree.
 pub(crate) struct PagePlan<'a> {
     pub offers: Vec<OfferWrite<'a>>,
-    /// Offers whose placements are replaced or removed.
+    /// Offers whose placements and references are replaced or removed.
     pub clear_locations: Vec<&'a str>,
     /// Placements to insert: (offer id, placement).
     pub locations: Vec<(&'a str, &'a Placement)>,
+    /// References to insert: (offer id, reference).
+    pub references: Vec<(&'a str, &'a kinds::ReferenceRow)>,
     /// Quarantine entries to remove (accepted or deleted offers).
     pub clear_quarantine: Vec<&'a str>,
     pub quarantine: Vec<&'a RejectedItem>,
@@ -706,6 +719,7 @@ pub(crate) fn plan_page<'a>(
         offers: Vec::new(),
         clear_locations: Vec::new(),
         locations: Vec::new(),
+        references: Vec::new(),
         clear_quarantine: Vec::new(),
         quarantine: Vec::new(),
         outcome: PageOutcome::default(),
@@ -738,6 +752,7 @@ pub(crate) fn plan_page<'a>(
                     plan.clear_locations.push(&a.id);
                 }
                 plan.locations.extend(a.placements.iter().map(|p| (a.id.as_str(), p)));
+                plan.references.extend(a.references.iter().map(|r| (a.id.as_str(), r)));
             }
             ItemWrite::Reject(r) => {
                 // A rejected new version removes the old one: showing the stale version would
@@ -817,6 +832,7 @@ mod tests {
             standard_version: v.map(str::to_owned),
             findings: None,
             placements: Vec::new(),
+            references: Vec::new(),
         })
     }
 

@@ -7,7 +7,7 @@
 //! releases its locks, so change numbers become visible in commit order. Bulk writes use
 //! `UNNEST` over arrays, one statement per 5,000 rows.
 //!
-//! The queries are those of `shared.rs` and `shared_quality.rs`, compiled here for PostgreSQL;
+//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled here for PostgreSQL;
 //! this file holds what only PostgreSQL does: the pool and its planner setting, the row lock on
 //! the counter, the advisory harvest lock, and bulk writes and lookups over `UNNEST`.
 
@@ -18,6 +18,9 @@
 mod shared;
 /// The token queries node and hub share, compiled for this database.
 use lotse_store::postgres::tokens;
+#[allow(clippy::duplicate_mod)]
+#[path = "shared_kinds.rs"]
+mod shared_kinds;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared_quality.rs"]
 mod shared_quality;
@@ -283,6 +286,37 @@ async fn write_plan(
             .bind(&distance)
             .execute(&mut *conn)
             .await?;
+    }
+    if !plan.clear_locations.is_empty() {
+        sqlx::query(
+            "DELETE FROM offer_references r USING UNNEST($2::text[]) AS k(id) \
+             WHERE r.node_id = $1 AND r.offer_id = k.id",
+        )
+        .bind(&page.node_id)
+        .bind(&plan.clear_locations)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for chunk in plan.references.chunks(WRITE_CHUNK) {
+        let ids: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
+        let pointers: Vec<&str> = chunk.iter().map(|(_, r)| r.pointer.as_str()).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|(_, r)| r.target_kind.singular()).collect();
+        let nodes: Vec<&str> = chunk.iter().map(|(_, r)| r.target_node.as_str()).collect();
+        let targets: Vec<&str> = chunk.iter().map(|(_, r)| r.target_id.as_str()).collect();
+        // A repeated pointer would be a defect upstream; the first one wins.
+        sqlx::query(
+            "INSERT INTO offer_references (node_id, offer_id, pointer, target_kind, target_node, target_id) \
+             SELECT $1, t.* FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&page.node_id)
+        .bind(&ids)
+        .bind(&pointers)
+        .bind(&kinds)
+        .bind(&nodes)
+        .bind(&targets)
+        .execute(&mut *conn)
+        .await?;
     }
     if !plan.clear_quarantine.is_empty() {
         sqlx::query(

@@ -299,12 +299,37 @@ impl RegistryStore for Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // The node's institutions, networks and projects go the same way, numbered after them.
+        let removed_records = sqlx::query(
+            "UPDATE records SET deleted = TRUE, data = NULL, data_hash = NULL, findings = NULL, last_changed = $1, \
+             modified = $2 + r.n \
+             FROM (SELECT kind AS rkind, id AS rid, row_number() OVER (ORDER BY kind, id) AS n FROM records \
+                   WHERE node_id = $3 AND NOT deleted) AS r \
+             WHERE records.kind = r.rkind AND records.node_id = $3 AND records.id = r.rid",
+        )
+        .bind(now)
+        .bind(last + removed as i64)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         sqlx::query("UPDATE hub_state SET last_change = $1 WHERE id = 1")
-            .bind(last + removed as i64)
+            .bind(last + (removed + removed_records) as i64)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM offer_locations WHERE node_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM quarantine WHERE node_id = $1").bind(id).execute(&mut *tx).await?;
+        for table in [
+            "offer_locations",
+            "offer_references",
+            "quarantine",
+            "record_references",
+            "record_quarantine",
+            "record_feeds",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE node_id = $1"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Some(removed))
     }

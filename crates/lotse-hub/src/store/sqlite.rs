@@ -12,7 +12,7 @@
 //! example `lotse hub node add` in a second process) got there first; it waits up to the busy
 //! timeout instead. Reads use a separate pool and never block writes.
 //!
-//! The queries are those of `shared.rs` and `shared_quality.rs`, compiled here for SQLite; this
+//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled here for SQLite; this
 //! file holds what only SQLite does: the pools and pragmas, `BEGIN IMMEDIATE`, the empty harvest
 //! lock, and bulk writes and lookups as multi-row `VALUES` and `IN (…)` lists.
 
@@ -23,6 +23,9 @@
 mod shared;
 /// The token queries node and hub share, compiled for this database.
 use lotse_store::sqlite::tokens;
+#[allow(clippy::duplicate_mod)]
+#[path = "shared_kinds.rs"]
+mod shared_kinds;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared_quality.rs"]
 mod shared_quality;
@@ -267,6 +270,26 @@ async fn write_plan(
                 .bind(p.found_ags.as_deref())
                 .bind(p.mismatch)
                 .bind(p.distance_m);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    delete_by_ids(conn, ("offer_references", "offer_id"), &page.node_id, &plan.clear_locations).await?;
+    for chunk in plan.references.chunks(WRITE_CHUNK) {
+        // A repeated pointer would be a defect upstream; the first one wins.
+        let sql = format!(
+            "INSERT INTO offer_references (node_id, offer_id, pointer, target_kind, target_node, target_id) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            values(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, r) in chunk {
+            q = q
+                .bind(&page.node_id)
+                .bind(*id)
+                .bind(r.pointer.as_str())
+                .bind(r.target_kind.singular())
+                .bind(r.target_node.as_str())
+                .bind(r.target_id.as_str());
         }
         q.execute(&mut *conn).await?;
     }

@@ -10,13 +10,17 @@
 //! - [`search_page`]: the search form, filters with counts, results, pagination.
 //! - [`map_page`]: the map page; [`outlines`]: the maps' background.
 //! - [`sheet`]: the offer sheet with its JSON-LD.
+//! - [`records`]: the pages of institutions, networks and projects, and the lists of the first
+//!   two; [`projects`]: the project map with the landscape at a date and its changes.
 //! - [`query`]: the page's URL state; [`place`]: postcodes, addresses and town names to points.
 //! - [`text`]: snippets, distances, dates.
 
 pub mod map_page;
 pub mod outlines;
 pub mod place;
+pub mod projects;
 pub mod query;
+pub mod records;
 pub mod search_page;
 pub mod sheet;
 pub mod text;
@@ -42,6 +46,21 @@ pub(crate) fn chrome(
         .nav(vec![
             NavItem::new(lang_href("/", lang), lang, "Suche", "Search", current == "/"),
             NavItem::new(lang_href("/karte", lang), lang, "Karte", "Map", current == "/karte"),
+            NavItem::new(
+                lang_href("/einrichtungen", lang),
+                lang,
+                "Einrichtungen",
+                "Institutions",
+                current == "/einrichtungen",
+            ),
+            NavItem::new(
+                lang_href("/netzwerke", lang),
+                lang,
+                "Netzwerke",
+                "Networks",
+                current == "/netzwerke",
+            ),
+            NavItem::new(lang_href("/projekte", lang), lang, "Projekte", "Projects", current == "/projekte"),
         ])
         .lang_switch(path_and_query)
         .style("/static/hub/hub.css")
@@ -75,6 +94,12 @@ pub(crate) fn router(state: AppState) -> Router {
         // Browsers ask for it on every site; there is none, and a 404 would be noise.
         .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/angebote/{node_id}/{*id}", get(sheet::page))
+        .route("/einrichtungen", get(records::organizations))
+        .route("/einrichtungen/{node_id}/{*id}", get(records::organization))
+        .route("/netzwerke", get(records::networks))
+        .route("/netzwerke/{node_id}/{*id}", get(records::network))
+        .route("/projekte", get(projects::page))
+        .route("/projekte/{node_id}/{*id}", get(records::project))
         .with_state(state)
         .merge(assets);
     lotse_web::security::apply(lotse_web::csrf::apply(pages, public_url), &security)

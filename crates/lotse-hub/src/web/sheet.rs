@@ -129,19 +129,19 @@ impl std::fmt::Display for JsonLd {
 // Escaped for its context by `JsonLd::new`; see there.
 impl askama::filters::HtmlSafe for JsonLd {}
 
-fn label(vocab: &Vocabulary, code: &str, lang: &str) -> String {
+pub(crate) fn label(vocab: &Vocabulary, code: &str, lang: &str) -> String {
     vocab.get(code).map_or_else(
         || code.to_owned(),
         |c| if lang == "en" { c.label.en.clone() } else { c.label.de.clone() },
     )
 }
 
-fn labels(vocab: &Vocabulary, codes: &[String], lang: &str) -> Vec<String> {
+pub(crate) fn labels(vocab: &Vocabulary, codes: &[String], lang: &str) -> Vec<String> {
     codes.iter().map(|c| label(vocab, c, lang)).collect()
 }
 
 /// The text in the reader's language, else German, else any.
-fn pick(map: &lotse_standard::model::LangMap, lang: &str) -> Text {
+pub(crate) fn pick(map: &lotse_standard::model::LangMap, lang: &str) -> Text {
     let (l, t) = map
         .get_key_value(lang)
         .or_else(|| map.get_key_value("de"))
@@ -152,7 +152,7 @@ fn pick(map: &lotse_standard::model::LangMap, lang: &str) -> Text {
 
 /// A link only to the web (http, https): an offer's URL field must not become a
 /// `javascript:` link.
-fn web_link(url: Option<&str>) -> Option<Link> {
+pub(crate) fn web_link(url: Option<&str>) -> Option<Link> {
     let url = url?.trim();
     (url.starts_with("https://") || url.starts_with("http://")).then(|| Link {
         href: url.to_owned(),
@@ -164,7 +164,7 @@ fn web_link(url: Option<&str>) -> Option<Link> {
     })
 }
 
-fn municipality_name(ags: &str) -> String {
+pub(crate) fn municipality_name(ags: &str) -> String {
     lotse_geo::ruhr().municipality(ags).map_or_else(|| ags.to_owned(), |m| m.name.clone())
 }
 

@@ -84,7 +84,7 @@ async fn node_live(store: &dyn NodeStore) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     let mut after: Option<String> = None;
     loop {
-        let rows = store.list_offers(after.as_deref(), 1000).await.unwrap();
+        let rows = store.list(lotse_standard::rpde::Kind::Offer, after.as_deref(), 1000).await.unwrap();
         let Some(last) = rows.last() else { break };
         after = Some(last.id.clone());
         for r in rows {

@@ -6,6 +6,7 @@ mod api;
 mod common;
 mod e2e_nodes;
 mod harvest;
+mod kinds;
 mod openapi;
 mod quality;
 mod search;

@@ -37,6 +37,7 @@ fn accept(id: &str, node_modified: i64, data: &str) -> ItemWrite {
             mismatch: false,
             distance_m: None,
         }],
+        references: Vec::new(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The steward and admin API under `/api/v1`.
 
 pub mod imports;
-pub mod offers;
+pub mod records;
 pub mod tokens;
 
 use lotse_http::Problem;

@@ -10,6 +10,7 @@
 //! HTTP answers (`api::offers`), the steward pages into pages (`web`). The import log records
 //! the status of the API's answer, so its numbers are kept here, in [`logged_status`].
 
+mod references;
 pub mod report;
 pub mod validate;
 
@@ -19,22 +20,23 @@ use axum::body::Bytes;
 use lotse_standard::STANDARD_VERSION;
 use lotse_standard::date::Date;
 use lotse_standard::read::{InputFormat, ParseError};
+use lotse_standard::rpde::Kind;
 
 use self::report::{ImportReport, ParseErrorView, Text};
 use self::validate::Prepared;
 use crate::state::AppState;
 use crate::store::{Applied, ChangeSet, ImportCounts, NewImport, StoreError, TokenInfo, WriteOutcome};
 
-/// What a push asks for.
+/// What a push asks for, on the records of one kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
-    /// `POST /api/v1/offers`: create or update the records sent.
+    /// `POST /api/v1/{kind}`: create or update the records sent.
     Post,
-    /// `PUT /api/v1/offers`: the records sent are the complete set; delete the rest.
+    /// `PUT /api/v1/{kind}`: the records sent are the complete set of the kind; delete the rest.
     PutAll { allow_empty: bool },
-    /// `PUT /api/v1/offers/{id}`: create or update one offer.
+    /// `PUT /api/v1/{kind}/{id}`: create or update one record.
     PutOne(String),
-    /// `DELETE /api/v1/offers/{id}`.
+    /// `DELETE /api/v1/{kind}/{id}`.
     DeleteOne(String),
 }
 
@@ -72,6 +74,8 @@ impl Mode {
 /// One push as received.
 #[derive(Debug)]
 pub struct Push {
+    /// The kind of the records pushed.
+    pub kind: Kind,
     pub operation: Operation,
     pub mode: Mode,
     pub format: InputFormat,
@@ -103,14 +107,14 @@ impl From<&TokenInfo> for Actor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestOutcome {
     pub report: ImportReport,
-    /// The push was [`Operation::PutOne`] and the offer did not exist before.
+    /// The push was [`Operation::PutOne`] and the record did not exist before.
     pub created: bool,
 }
 
 /// Why a push stored nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// Records with errors in an atomic push (or the one offer of [`Operation::PutOne`]): the
+    /// Records with errors in an atomic push (or the one record of [`Operation::PutOne`]): the
     /// report, logged, lists them.
     #[error("{} records have errors; nothing was stored", .0.counts.rejected)]
     Rejected(Box<ImportReport>),
@@ -118,12 +122,12 @@ pub enum IngestError {
     /// same in `parse_error`).
     #[error("line {}, column {}: {}", .error.line, .error.column, .error.message.en)]
     Unparsable { error: ParseErrorView, report: Box<ImportReport> },
-    /// A complete set without any record, which would delete every offer, sent without
-    /// `allow_empty`. Not logged.
-    #[error("an empty complete set would delete every offer")]
+    /// A complete set without any record, which would delete every record of the kind, sent
+    /// without `allow_empty`. Not logged.
+    #[error("an empty complete set would delete every record of the kind")]
     EmptySet,
-    /// [`Operation::DeleteOne`] of an offer that is not live; the logged report.
-    #[error("the offer {id:?} was not found")]
+    /// [`Operation::DeleteOne`] of a record that is not live; the logged report.
+    #[error("the record {id:?} was not found")]
     NotFound { id: String, report: Box<ImportReport> },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -133,7 +137,7 @@ pub enum IngestError {
 }
 
 /// The HTTP status of the API's answer to each ending of a push, as the import log records it
-/// (`imports.status`). A created offer is logged as 200, though the API answers 201.
+/// (`imports.status`). A created record is logged as 200, though the API answers 201.
 pub mod logged_status {
     pub const STORED: u16 = 200;
     pub const UNPARSABLE: u16 = 400;
@@ -148,12 +152,18 @@ pub async fn push(state: &AppState, token: &TokenInfo, push: Push) -> Result<Ing
 
 /// [`push`] for any [`Actor`]; the steward pages use it for accounts with a password.
 // The span names neither the actor (an account name is personal data) nor the body.
-#[tracing::instrument(level = "debug", name = "ingest", skip_all, fields(operation = push.operation.as_str()))]
+#[tracing::instrument(
+    level = "debug",
+    name = "ingest",
+    skip_all,
+    fields(kind = %push.kind, operation = push.operation.as_str())
+)]
 pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<IngestOutcome, IngestError> {
     let now = now_unix();
-    let Push { operation, mode, format, body } = push;
+    let Push { kind, operation, mode, format, body } = push;
     let mut report = ImportReport {
         import_id: None,
+        kind: kind.singular().to_owned(),
         operation: operation.as_str().to_owned(),
         mode: mode.as_str().to_owned(),
         format: None,
@@ -167,6 +177,7 @@ pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<Inges
     };
     let Actor { token_id, name: token_name } = actor;
     let entry = move |report: &ImportReport, status: u16| NewImport {
+        kind,
         token_id,
         token_name: token_name.clone(),
         received_at: now,
@@ -181,7 +192,7 @@ pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<Inges
 
     if let Operation::DeleteOne(id) = operation {
         let changes = ChangeSet { deletes: vec![id.clone()], now, ..ChangeSet::default() };
-        let (applied, report) = apply_logged(state, changes, report, entry).await?;
+        let (applied, report) = apply_logged(state, kind, changes, report, entry).await?;
         return if applied.deletes.first() == Some(&WriteOutcome::Deleted) {
             Ok(IngestOutcome { report, created: false })
         } else {
@@ -195,16 +206,18 @@ pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<Inges
         _ => None,
     };
     let prepared = tokio::task::spawn_blocking(move || match path_id {
-        Some(id) => validate::prepare_one(&body, format, today, &id),
-        None => validate::prepare(&body, format, today),
+        Some(id) => validate::prepare_one(kind, &body, format, today, &id),
+        None => validate::prepare(kind, &body, format, today),
     })
     .await?;
 
-    let prepared = match prepared {
+    let mut prepared = match prepared {
         Ok(p) => p,
         Err(e) => return Err(unparsable(state, report, e, entry).await),
     };
-    let Prepared { format: read_as, received, upserts, rejected, findings } = prepared;
+    let replacing = matches!(operation, Operation::PutAll { .. });
+    check_references(state, kind, replacing, &mut prepared).await?;
+    let Prepared { format: read_as, received, upserts, rejected, findings, .. } = prepared;
     report.format = read_as.map(|f| f.as_str().to_owned());
     report.counts.received = count(received);
     report.counts.rejected = count(rejected.len());
@@ -218,8 +231,8 @@ pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<Inges
     {
         {
             let message = Text {
-                de: format!("Die ID im Angebot („{}“) passt nicht zur Adresse („{id}“).", w.id),
-                en: format!("The id in the offer (\"{}\") does not match the address (\"{id}\").", w.id),
+                de: format!("Die ID im Datensatz („{}“) passt nicht zur Adresse („{id}“).", w.id),
+                en: format!("The id in the record (\"{}\") does not match the address (\"{id}\").", w.id),
             };
             report.findings = findings;
             report.findings.push(report::ReportFinding {
@@ -251,9 +264,22 @@ pub async fn push_as(state: &AppState, actor: Actor, push: Push) -> Result<Inges
     let replace_all = matches!(operation, Operation::PutAll { .. })
         .then(|| report.rejected.iter().filter_map(|r| r.id.clone()).collect());
     let changes = ChangeSet { upserts, deletes: Vec::new(), replace_all, now };
-    let (applied, report) = apply_logged(state, changes, report, entry).await?;
+    let (applied, report) = apply_logged(state, kind, changes, report, entry).await?;
     let created = put_one_id.is_some() && applied.upserts.first() == Some(&WriteOutcome::Created);
     Ok(IngestOutcome { report, created })
+}
+
+/// The checks of references against the store on records read and validated by
+/// [`validate::prepare`]: warnings for references that name nothing on this node, and the
+/// rejection of organizations on a `part_of` cycle. A push runs them before storing, and the
+/// upload report before showing, so the report shows what the confirmation will do.
+pub async fn check_references(
+    state: &AppState,
+    kind: Kind,
+    replacing: bool,
+    prepared: &mut Prepared,
+) -> Result<(), StoreError> {
+    references::check(state.store.as_ref(), &state.config.node_id, kind, replacing, prepared).await
 }
 
 fn count(n: usize) -> i64 {
@@ -263,6 +289,7 @@ fn count(n: usize) -> i64 {
 /// Applies the changes together with their import-log entry, counts, notifies the pinger.
 async fn apply_logged(
     state: &AppState,
+    kind: Kind,
     changes: ChangeSet,
     report: ImportReport,
     entry: impl FnOnce(&ImportReport, u16) -> NewImport + Send + 'static + Clone,
@@ -287,7 +314,7 @@ async fn apply_logged(
         let _ = tx.send(report);
         e
     });
-    let (applied, import_id) = state.store.apply(changes, Some(builder)).await?;
+    let (applied, import_id) = state.store.apply(kind, changes, Some(builder)).await?;
     let mut report = rx
         .try_recv()
         .map_err(|_| StoreError::Inconsistent("the store did not build the import-log entry".into()))?;
@@ -302,7 +329,7 @@ async fn apply_logged(
         counter.inc_by(applied.count(outcome) as u64);
     }
     if applied.changes() > 0 {
-        state.pinger.changed(applied.last_change);
+        state.pinger.changed(kind, applied.last_change);
     }
     Ok((applied, report))
 }

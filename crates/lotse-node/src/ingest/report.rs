@@ -58,6 +58,10 @@ pub struct ImportReport {
     /// The entry of the import log (`GET /api/v1/imports/{id}`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub import_id: Option<i64>,
+    /// The kind of the records: `offer`, `organization`, `network` or `project`. Reports
+    /// stored before standard 1.1 read as `offer`.
+    #[serde(default = "offer_kind")]
+    pub kind: String,
     /// `post`, `put_all`, `put_one` or `delete_one`.
     pub operation: String,
     /// `atomic` or `partial`.
@@ -80,4 +84,8 @@ pub struct ImportReport {
     pub parse_error: Option<ParseErrorView>,
     /// Every finding about every record.
     pub findings: Vec<ReportFinding>,
+}
+
+fn offer_kind() -> String {
+    "offer".to_owned()
 }

@@ -1,6 +1,6 @@
 //! The node's storage: traits by area, implemented for SQLite and PostgreSQL.
 //!
-//! The traits: [`OfferStore`] (offers, the change feed, tombstone purge), [`TokenStore`] (API
+//! The traits: [`RecordStore`] (the records of every kind, their change feeds, tombstone purge), [`TokenStore`] (API
 //! tokens), [`AccountStore`] (steward accounts and login sessions) and [`ImportStore`] (the
 //! import log and uploads awaiting confirmation). [`NodeStore`] is all four together, so that the
 //! node holds one `Arc<dyn NodeStore>`, whose methods need no import. Code that calls them on a
@@ -17,16 +17,19 @@
 //!
 //! Tables (migrations in `migrations/{sqlite,postgres}/node/`):
 //! - `node_state`: one row with `last_change`, the last change number handed out.
-//! - `offers`: every offer ever published, live or as a tombstone, with the change number of its
-//!   latest change in `modified`. The RPDE feed is this table ordered by `(modified, id)`.
+//! - `offers`, `organizations`, `networks`, `projects` (one table per [`Kind`], each shaped the
+//!   same; migration 0003 added the last three): every record ever published, live or as a
+//!   tombstone, with the change number of its latest change in `modified`. Each kind's RPDE feed
+//!   is its table ordered by `(modified, id)`. The table's name is [`Kind::plural`], put into the
+//!   SQL by [`table`]; it comes from the closed enum, never from a request.
 //! - `tokens`: API tokens by SHA-256 hash, with name, role and revocation time.
-//! - `imports`: one row per push with who sent it, when, and the full report.
+//! - `imports`: one row per push with who sent it, when, the kind and the full report.
 //! - `steward_users`, `steward_sessions`, `pending_imports`: the steward pages' accounts (with
 //!   an Argon2id password hash), login sessions (by SHA-256 hash of the cookie) and uploads
 //!   awaiting confirmation (migration 0002).
 //!
 //! Architecture invariant: change numbers are allocated only inside the writing transaction,
-//! from `node_state`, whose row lock (PostgreSQL) or the database write lock (SQLite) serialises
+//! from `node_state` (one counter for every kind), whose row lock (PostgreSQL) or the database write lock (SQLite) serialises
 //! writers until commit. Hence numbers become visible in commit order, and a feed reader that
 //! has seen number `n` will never later find a new change numbered below `n`.
 
@@ -37,6 +40,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+pub use lotse_standard::rpde::Kind;
 use lotse_store::{TokenError, TokenRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -47,7 +51,7 @@ pub use sqlite::SqliteStore;
 /// The store traits, for code that calls a concrete store (`SqliteStore`, `PostgresStore`);
 /// methods called on `dyn NodeStore` need no import.
 pub mod prelude {
-    pub use super::{AccountStore, ImportStore, NodeStore, OfferStore, TokenStore};
+    pub use super::{AccountStore, ImportStore, NodeStore, RecordStore, TokenStore};
 }
 
 /// Errors of the store. Callers answer them with a 500 and log the cause.
@@ -76,9 +80,15 @@ impl From<TokenError> for StoreError {
     }
 }
 
-/// One offer to be written: validated, in canonical JSON.
+/// The table of a kind's records. Every query on records names its table through this, so the
+/// SQL is the same text for every kind.
+pub(crate) fn table(kind: Kind) -> &'static str {
+    kind.plural()
+}
+
+/// One record to be written: validated, in canonical JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OfferWrite {
+pub struct RecordWrite {
     pub id: String,
     /// Canonical JSON of the offer.
     pub data: String,
@@ -87,14 +97,14 @@ pub struct OfferWrite {
     pub standard_version: String,
 }
 
-/// What a write request asks the store to do, in one transaction.
+/// What a write request asks the store to do, in one transaction, on the records of one kind.
 #[derive(Debug, Default)]
 pub struct ChangeSet {
-    /// Offers to create or update; ids are unique within the set.
-    pub upserts: Vec<OfferWrite>,
-    /// Offers to delete (tombstone).
+    /// Records to create or update; ids are unique within the set.
+    pub upserts: Vec<RecordWrite>,
+    /// Records to delete (tombstone).
     pub deletes: Vec<String>,
-    /// With `Some(keep)`, the change set is the node's complete set: every live offer that is
+    /// With `Some(keep)`, the change set is the node's complete set of its kind: every live record that is
     /// neither in `upserts` nor in `keep` is deleted. `keep` holds the ids of records that were
     /// sent but rejected, whose stored versions must survive.
     pub replace_all: Option<Vec<String>>,
@@ -144,9 +154,9 @@ impl Applied {
     }
 }
 
-/// A live offer as stored.
+/// A live record as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredOffer {
+pub struct StoredRecord {
     pub id: String,
     pub modified: i64,
     pub data: String,
@@ -155,7 +165,7 @@ pub struct StoredOffer {
     pub updated_at: i64,
 }
 
-/// One row of the change feed: a live offer or a tombstone.
+/// One row of a change feed: a live record or a tombstone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedRow {
     pub id: String,
@@ -217,6 +227,8 @@ impl TryFrom<TokenRecord> for TokenInfo {
 /// An entry of the import log, to be written together with the changes it reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewImport {
+    /// The kind of records pushed.
+    pub kind: Kind,
     pub token_id: Option<i64>,
     pub token_name: String,
     pub received_at: i64,
@@ -250,6 +262,7 @@ pub struct ImportCounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRecord {
     pub id: i64,
+    pub kind: Kind,
     pub token_id: Option<i64>,
     pub token_name: String,
     pub received_at: i64,
@@ -302,6 +315,8 @@ pub struct PendingImport {
     /// The hash of the session that uploaded it; only that session may confirm it.
     pub session_hash: String,
     pub file_name: String,
+    /// The kind of records the file holds.
+    pub kind: Kind,
     /// `json`, `ndjson`, `csv` or `auto`.
     pub format: String,
     pub body: Vec<u8>,
@@ -331,50 +346,68 @@ pub type ImportBuilder = Box<dyn FnOnce(&Applied) -> NewImport + Send>;
 
 /// The node's storage: every area together, as the node holds it (`Arc<dyn NodeStore>`).
 /// Implemented for every type that implements the four area traits.
-pub trait NodeStore: OfferStore + TokenStore + AccountStore + ImportStore + 'static {}
+pub trait NodeStore: RecordStore + TokenStore + AccountStore + ImportStore + 'static {}
 
-impl<T> NodeStore for T where T: OfferStore + TokenStore + AccountStore + ImportStore + 'static {}
+impl<T> NodeStore for T where T: RecordStore + TokenStore + AccountStore + ImportStore + 'static {}
 
-/// Offers and their change feed.
+/// The records of every kind and their change feeds. Each method works on the table of one
+/// [`Kind`]; change numbers come from one counter for every kind.
 #[async_trait]
-pub trait OfferStore: Send + Sync {
+pub trait RecordStore: Send + Sync {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Applies a change set in one transaction, with the import-log entry built by `log` (if
-    /// any), and returns what happened to each offer.
+    /// Applies a change set to the records of `kind` in one transaction, with the import-log
+    /// entry built by `log` (if any), and returns what happened to each record.
     async fn apply(
         &self,
+        kind: Kind,
         changes: ChangeSet,
         log: Option<ImportBuilder>,
     ) -> Result<(Applied, Option<i64>), StoreError>;
 
-    /// A live offer.
-    async fn get_offer(&self, id: &str) -> Result<Option<StoredOffer>, StoreError>;
+    /// A live record.
+    async fn get(&self, kind: Kind, id: &str) -> Result<Option<StoredRecord>, StoreError>;
 
-    /// Live offers ordered by id, after `after_id`, at most `limit`.
-    async fn list_offers(&self, after_id: Option<&str>, limit: u32) -> Result<Vec<StoredOffer>, StoreError>;
+    /// Live records of `kind` among `ids` (looked up in chunks), in no particular order.
+    async fn get_many(&self, kind: Kind, ids: &[&str]) -> Result<Vec<StoredRecord>, StoreError>;
 
-    /// Number of live offers.
-    async fn count_offers(&self) -> Result<i64, StoreError>;
-
-    /// Live offers whose id or title (any language) contains `query` (case-insensitive for
-    /// ASCII), ordered by id, `offset` rows skipped, at most `limit`; with the number of all
-    /// matches. Without a query, every live offer.
-    async fn search_offers(
+    /// Live records ordered by id, after `after_id`, at most `limit`.
+    async fn list(
         &self,
+        kind: Kind,
+        after_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// Number of live records of `kind`.
+    async fn count(&self, kind: Kind) -> Result<i64, StoreError>;
+
+    /// Live records whose id or title (any language; `name` for organizations and networks)
+    /// contains `query` (case-insensitive for ASCII), ordered by id, `offset` rows skipped, at
+    /// most `limit`; with the number of all matches. Without a query, every live record.
+    async fn search(
+        &self,
+        kind: Kind,
         query: Option<&str>,
         offset: u32,
         limit: u32,
-    ) -> Result<(Vec<StoredOffer>, i64), StoreError>;
+    ) -> Result<(Vec<StoredRecord>, i64), StoreError>;
 
-    /// Feed rows ordered by `(modified, id)`, strictly after `after` when given, at most `limit`.
-    async fn feed_page(&self, after: Option<(i64, &str)>, limit: u32) -> Result<Vec<FeedRow>, StoreError>;
+    /// Feed rows of `kind` ordered by `(modified, id)`, strictly after `after` when given, at
+    /// most `limit`.
+    async fn feed_page(
+        &self,
+        kind: Kind,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> Result<Vec<FeedRow>, StoreError>;
 
-    /// The node's last change number.
+    /// The node's last change number (of every kind).
     async fn last_change(&self) -> Result<i64, StoreError>;
 
-    /// Removes tombstones whose deletion is older than `cutoff` (Unix seconds); returns how many.
+    /// Removes tombstones of every kind whose deletion is older than `cutoff` (Unix seconds);
+    /// returns how many.
     async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
 }
 

@@ -89,10 +89,10 @@ pub(crate) fn plan(changes: &ChangeSet, existing: &HashMap<String, Existing>, mu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::OfferWrite;
+    use crate::store::RecordWrite;
 
-    fn write(id: &str, data: &str) -> OfferWrite {
-        OfferWrite {
+    fn write(id: &str, data: &str) -> RecordWrite {
+        RecordWrite {
             id: id.into(),
             data: data.into(),
             hash: data.as_bytes().to_vec(),

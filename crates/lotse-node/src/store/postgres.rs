@@ -12,11 +12,11 @@
 //! `= ANY(…)`, and the offer search (JSON operators, a `lower` that folds all of Unicode).
 
 use sqlx::postgres::{PgArguments, PgPool, PgPoolOptions};
-use sqlx::query::Query;
+use sqlx::query::{Query, QueryAs};
 use sqlx::{Pool, Transaction};
 
 use super::plan::PlannedWrite;
-use super::{ChangeSet, StoreError, StoreOptions, like_pattern};
+use super::{ChangeSet, Kind, StoreError, StoreOptions, like_pattern, table};
 
 /// The database of the shared queries.
 pub(super) type Db = sqlx::Postgres;
@@ -69,10 +69,10 @@ pub(super) async fn begin_write(store: &PostgresStore) -> Result<Transaction<'st
 /// and never hold an offer row while waiting for the counter (which could deadlock).
 pub(super) const TAKE_LAST_CHANGE: &str = "SELECT last_change FROM node_state WHERE id = 1 FOR UPDATE";
 
-/// A tombstone, spelled as the partial index `offers_tombstone_age` is (`WHERE deleted`).
+/// A tombstone, spelled as the partial indexes `{kind}_tombstone_age` are (`WHERE deleted`).
 pub(super) const TOMBSTONE: &str = "deleted";
 
-/// Ids per `= ANY($1)` lookup of stored offers.
+/// Ids per `= ANY($1)` lookup of stored records.
 pub(super) const LOOKUP_CHUNK: usize = 10_000;
 
 /// The condition of a lookup of ids, bound by [`bind_ids`] as one array.
@@ -84,7 +84,16 @@ pub(super) fn bind_ids<'q>(q: Query<'q, Db, PgArguments>, ids: &'q [&'q str]) ->
     q.bind(ids)
 }
 
-const UPSERT: &str = "INSERT INTO offers (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) \
+/// [`bind_ids`] for a query that reads rows into a type.
+pub(super) fn bind_ids_as<'q, O>(
+    q: QueryAs<'q, Db, O, PgArguments>,
+    ids: &'q [&'q str],
+) -> QueryAs<'q, Db, O, PgArguments> {
+    q.bind(ids)
+}
+
+/// The bulk upsert; the table (`{table}`) is filled in per kind.
+const UPSERT: &str = "INSERT INTO {table} (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) \
      SELECT t.id, t.modified, t.deleted, t.data, t.data_hash, t.standard_version, $7, $7 \
      FROM UNNEST($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::bytea[], $6::text[]) \
        AS t(id, modified, deleted, data, data_hash, standard_version) \
@@ -96,6 +105,7 @@ const UPSERT: &str = "INSERT INTO offers (id, modified, deleted, data, data_hash
 /// `INSERT … SELECT FROM UNNEST(…) ON CONFLICT`.
 pub(super) async fn write_chunk(
     tx: &mut Transaction<'static, Db>,
+    kind: Kind,
     changes: &ChangeSet,
     chunk: &[PlannedWrite],
 ) -> Result<(), StoreError> {
@@ -126,7 +136,8 @@ pub(super) async fn write_chunk(
             }
         }
     }
-    sqlx::query(UPSERT)
+    let sql = UPSERT.replace("{table}", table(kind));
+    sqlx::query(&sql)
         .bind(&ids)
         .bind(&modified)
         .bind(&deleted)
@@ -139,13 +150,18 @@ pub(super) async fn write_chunk(
     Ok(())
 }
 
-/// The offer search over live offers: `$1` is the query (NULL for every offer), `$2` the
-/// lower-cased pattern; PostgreSQL's `lower` folds all of Unicode, so one pattern suffices. As
-/// on SQLite, the title object's JSON text holds every language's title.
-pub(super) const SEARCH_FILTER: &str = "NOT deleted AND ($1::text IS NULL OR lower(id) LIKE $2 ESCAPE '\\' \
-     OR lower((data::json -> 'title')::text) LIKE $2 ESCAPE '\\')";
+/// The steward's search over live records, matching the id and the language map `member`
+/// (`title` or `name`, a constant of the store): `$1` is the query (NULL for every record), `$2`
+/// the lower-cased pattern; PostgreSQL's `lower` folds all of Unicode, so one pattern suffices.
+/// As on SQLite, the map's JSON text holds every language's title.
+pub(super) fn search_filter(member: &str) -> String {
+    format!(
+        "NOT deleted AND ($1::text IS NULL OR lower(id) LIKE $2 ESCAPE '\\' \
+         OR lower((data::json -> '{member}')::text) LIKE $2 ESCAPE '\\')"
+    )
+}
 
-/// The values of [`SEARCH_FILTER`]'s parameters, in order.
+/// The values of [`search_filter`]'s parameters, in order.
 pub(super) fn search_args(query: Option<&str>) -> Vec<Option<String>> {
     vec![query.map(str::to_owned), query.map(|q| like_pattern(&q.to_lowercase()))]
 }

@@ -4,8 +4,9 @@
 //! each dialect file). It names its database and store only as `super::Db` and `super::Store`,
 //! and calls what differs through functions and constants that both dialect files define with
 //! the same names and signatures: `read_pool`, `write_pool`, `begin_write`, `TAKE_LAST_CHANGE`,
-//! `LOOKUP_CHUNK`, `ids_condition`, `bind_ids`, `WRITE_CHUNK`, `write_chunk`, `TOMBSTONE`,
-//! `SEARCH_FILTER`, `search_args` and `tokens`. Placeholders are `$1, $2, …`, which SQLite
+//! `LOOKUP_CHUNK`, `ids_condition`, `bind_ids`, `bind_ids_as`, `WRITE_CHUNK`, `write_chunk`,
+//! `TOMBSTONE`, `search_filter`, `search_args` and `tokens`. Record queries name their table
+//! with [`table`] (one table per kind, all shaped the same). Placeholders are `$1, $2, …`, which SQLite
 //! accepts as well.
 
 use std::collections::HashMap;
@@ -16,29 +17,31 @@ use sqlx::{Row, Transaction};
 use super::{Db, Store};
 use crate::store::plan::{Existing, plan};
 use crate::store::{
-    AccountStore, Applied, ChangeSet, FeedRow, ImportBuilder, ImportCounts, ImportRecord, ImportStore,
-    NewImport, OfferStore, PendingImport, Role, Session, SessionOwner, StewardUser, StoreError, StoredOffer,
-    TokenInfo, TokenStore,
+    AccountStore, Applied, ChangeSet, FeedRow, ImportBuilder, ImportCounts, ImportRecord, ImportStore, Kind,
+    NewImport, PendingImport, RecordStore, Role, Session, SessionOwner, StewardUser, StoreError,
+    StoredRecord, TokenInfo, TokenStore, table,
 };
 
 type DbRow = <Db as sqlx::Database>::Row;
 
-/// `(id, modified, data, standard_version, created_at, updated_at)` of a live offer.
-type OfferRow = (String, i64, String, String, i64, i64);
+/// `(id, modified, data, standard_version, created_at, updated_at)` of a live record.
+type RecordRow = (String, i64, String, String, i64, i64);
 
-const OFFER_COLUMNS: &str = "id, modified, data, standard_version, created_at, updated_at";
+const RECORD_COLUMNS: &str = "id, modified, data, standard_version, created_at, updated_at";
 
-fn stored_offer((id, modified, data, standard_version, created_at, updated_at): OfferRow) -> StoredOffer {
-    StoredOffer { id, modified, data, standard_version, created_at, updated_at }
+fn stored_record((id, modified, data, standard_version, created_at, updated_at): RecordRow) -> StoredRecord {
+    StoredRecord { id, modified, data, standard_version, created_at, updated_at }
 }
 
-/// The stored state of the ids a change set touches: of every offer for a complete set (which
-/// deletes the rest), else of the ids sent, looked up in chunks as the dialect binds them.
+/// The stored state of the ids a change set touches: of every record of the kind for a
+/// complete set (which deletes the rest), else of the ids sent, looked up in chunks as the
+/// dialect binds them.
 async fn existing(
     tx: &mut Transaction<'static, Db>,
+    kind: Kind,
     changes: &ChangeSet,
 ) -> Result<HashMap<String, Existing>, StoreError> {
-    const SELECT: &str = "SELECT id, deleted, data_hash, standard_version FROM offers";
+    let select = format!("SELECT id, deleted, data_hash, standard_version FROM {}", table(kind));
     let mut existing = HashMap::new();
     let mut add = |row: DbRow| -> Result<(), StoreError> {
         existing.insert(
@@ -48,7 +51,7 @@ async fn existing(
         Ok(())
     };
     if changes.replace_all.is_some() {
-        for row in sqlx::query(SELECT).fetch_all(&mut **tx).await? {
+        for row in sqlx::query(&select).fetch_all(&mut **tx).await? {
             add(row)?;
         }
     } else {
@@ -59,7 +62,7 @@ async fn existing(
             .chain(changes.deletes.iter().map(String::as_str))
             .collect();
         for chunk in ids.chunks(super::LOOKUP_CHUNK) {
-            let sql = format!("{SELECT} WHERE {}", super::ids_condition(chunk.len()));
+            let sql = format!("{select} WHERE {}", super::ids_condition(chunk.len()));
             for row in super::bind_ids(sqlx::query(&sql), chunk).fetch_all(&mut **tx).await? {
                 add(row)?;
             }
@@ -69,7 +72,7 @@ async fn existing(
 }
 
 /// Columns of an import-log entry without its report (listings leave it out).
-const IMPORT_COLUMNS: &str = "id, token_id, token_name, received_at, operation, mode, format, status, committed, \
+const IMPORT_COLUMNS: &str = "id, kind, token_id, token_name, received_at, operation, mode, format, status, committed, \
                               received, created, updated, unchanged, rejected, deleted";
 
 async fn insert_import<'e, E: sqlx::Executor<'e, Database = Db>>(
@@ -78,8 +81,8 @@ async fn insert_import<'e, E: sqlx::Executor<'e, Database = Db>>(
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO imports (token_id, token_name, received_at, operation, mode, format, status, \
-         committed, received, created, updated, unchanged, rejected, deleted, report) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id",
+         committed, received, created, updated, unchanged, rejected, deleted, report, kind) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING id",
     )
     .bind(e.token_id)
     .bind(&e.token_name)
@@ -97,6 +100,7 @@ async fn insert_import<'e, E: sqlx::Executor<'e, Database = Db>>(
     .bind(e.counts.rejected)
     .bind(e.counts.deleted)
     .bind(&e.report)
+    .bind(e.kind.singular())
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -106,6 +110,7 @@ fn import_from_row(row: &DbRow, with_report: bool) -> Result<ImportRecord, Store
     let status: i32 = row.try_get("status")?;
     Ok(ImportRecord {
         id: row.try_get("id")?,
+        kind: stored_kind(row.try_get("kind")?)?,
         token_id: row.try_get("token_id")?,
         token_name: row.try_get("token_name")?,
         received_at: row.try_get("received_at")?,
@@ -124,6 +129,11 @@ fn import_from_row(row: &DbRow, with_report: bool) -> Result<ImportRecord, Store
         },
         report: if with_report { Some(row.try_get("report")?) } else { None },
     })
+}
+
+/// A kind as the import log and pending uploads store it (its singular).
+fn stored_kind(s: String) -> Result<Kind, StoreError> {
+    Kind::from_singular(&s).ok_or_else(|| StoreError::Inconsistent(format!("unknown kind {s:?}")))
 }
 
 /// Maps a unique violation (the account name) to [`StoreError::DuplicateUserName`].
@@ -149,16 +159,25 @@ fn session_from_row(row: SessionRow) -> Result<Session, StoreError> {
     Ok(Session { id_hash, node_id, owner, name, created_at, expires_at })
 }
 
-/// `(id, session_hash, file_name, format, body, created_at, expires_at)`
-type PendingRow = (String, String, String, String, Vec<u8>, i64, i64);
+/// `(id, session_hash, file_name, kind, format, body, created_at, expires_at)`
+type PendingRow = (String, String, String, String, String, Vec<u8>, i64, i64);
 
-fn pending_from_row(row: PendingRow) -> PendingImport {
-    let (id, session_hash, file_name, format, body, created_at, expires_at) = row;
-    PendingImport { id, session_hash, file_name, format, body, created_at, expires_at }
+fn pending_from_row(row: PendingRow) -> Result<PendingImport, StoreError> {
+    let (id, session_hash, file_name, kind, format, body, created_at, expires_at) = row;
+    Ok(PendingImport {
+        id,
+        session_hash,
+        file_name,
+        kind: stored_kind(kind)?,
+        format,
+        body,
+        created_at,
+        expires_at,
+    })
 }
 
 #[async_trait]
-impl OfferStore for Store {
+impl RecordStore for Store {
     #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(super::read_pool(self)).await?;
@@ -169,6 +188,7 @@ impl OfferStore for Store {
         level = "debug",
         skip_all,
         fields(
+            kind = %kind,
             upserts = changes.upserts.len(),
             deletes = changes.deletes.len(),
             replace_all = changes.replace_all.is_some(),
@@ -177,18 +197,19 @@ impl OfferStore for Store {
     )]
     async fn apply(
         &self,
+        kind: Kind,
         changes: ChangeSet,
         log: Option<ImportBuilder>,
     ) -> Result<(Applied, Option<i64>), StoreError> {
         let mut tx = super::begin_write(self).await?;
-        // Taken first, before any offer row is touched: from here until commit no other writer
+        // Taken first, before any record row is touched: from here until commit no other writer
         // can take a change number (see the dialect's `TAKE_LAST_CHANGE`).
         let last: i64 = sqlx::query_scalar(super::TAKE_LAST_CHANGE).fetch_one(&mut *tx).await?;
-        let existing = existing(&mut tx, &changes).await?;
+        let existing = existing(&mut tx, kind, &changes).await?;
         let plan = plan(&changes, &existing, last);
         drop(existing);
         for chunk in plan.writes.chunks(super::WRITE_CHUNK) {
-            super::write_chunk(&mut tx, &changes, chunk).await?;
+            super::write_chunk(&mut tx, kind, &changes, chunk).await?;
         }
         if plan.applied.last_change != last {
             sqlx::query("UPDATE node_state SET last_change = $1 WHERE id = 1")
@@ -204,84 +225,115 @@ impl OfferStore for Store {
         Ok((plan.applied, import_id))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(id = id), err(level = "debug"))]
-    async fn get_offer(&self, id: &str) -> Result<Option<StoredOffer>, StoreError> {
-        let row: Option<OfferRow> = sqlx::query_as(
-            "SELECT id, modified, data, standard_version, created_at, updated_at FROM offers \
-                 WHERE id = $1 AND NOT deleted",
-        )
-        .bind(id)
-        .fetch_optional(super::read_pool(self))
-        .await?;
-        Ok(row.map(stored_offer))
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, id = id), err(level = "debug"))]
+    async fn get(&self, kind: Kind, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM {} WHERE id = $1 AND NOT deleted", table(kind));
+        let row: Option<RecordRow> =
+            sqlx::query_as(&sql).bind(id).fetch_optional(super::read_pool(self)).await?;
+        Ok(row.map(stored_record))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(limit = limit), err(level = "debug"))]
-    async fn list_offers(&self, after_id: Option<&str>, limit: u32) -> Result<Vec<StoredOffer>, StoreError> {
-        let rows: Vec<OfferRow> = sqlx::query_as(
-            "SELECT id, modified, data, standard_version, created_at, updated_at FROM offers \
-             WHERE NOT deleted AND id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after_id.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(super::read_pool(self))
-        .await?;
-        Ok(rows.into_iter().map(stored_offer).collect())
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, ids = ids.len()), err(level = "debug"))]
+    async fn get_many(&self, kind: Kind, ids: &[&str]) -> Result<Vec<StoredRecord>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(super::LOOKUP_CHUNK) {
+            let sql = format!(
+                "SELECT {RECORD_COLUMNS} FROM {} WHERE NOT deleted AND {}",
+                table(kind),
+                super::ids_condition(chunk.len())
+            );
+            let rows: Vec<RecordRow> =
+                super::bind_ids_as(sqlx::query_as(&sql), chunk).fetch_all(super::read_pool(self)).await?;
+            out.extend(rows.into_iter().map(stored_record));
+        }
+        Ok(out)
     }
 
-    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
-    async fn count_offers(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM offers WHERE NOT deleted")
-            .fetch_one(super::read_pool(self))
-            .await?)
-    }
-
-    #[tracing::instrument(level = "debug", skip_all, fields(offset = offset, limit = limit), err(level = "debug"))]
-    async fn search_offers(
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, limit = limit), err(level = "debug"))]
+    async fn list(
         &self,
+        kind: Kind,
+        after_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM {} WHERE NOT deleted AND id > $1 ORDER BY id LIMIT $2",
+            table(kind)
+        );
+        let rows: Vec<RecordRow> = sqlx::query_as(&sql)
+            .bind(after_id.unwrap_or(""))
+            .bind(i64::from(limit))
+            .fetch_all(super::read_pool(self))
+            .await?;
+        Ok(rows.into_iter().map(stored_record).collect())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind), err(level = "debug"))]
+    async fn count(&self, kind: Kind) -> Result<i64, StoreError> {
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE NOT deleted", table(kind));
+        Ok(sqlx::query_scalar(&sql).fetch_one(super::read_pool(self)).await?)
+    }
+
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(kind = %kind, offset = offset, limit = limit),
+        err(level = "debug")
+    )]
+    async fn search(
+        &self,
+        kind: Kind,
         query: Option<&str>,
         offset: u32,
         limit: u32,
-    ) -> Result<(Vec<StoredOffer>, i64), StoreError> {
+    ) -> Result<(Vec<StoredRecord>, i64), StoreError> {
         let query = query.map(str::trim).filter(|q| !q.is_empty());
         // The values of the filter's `$1 … $n`; paging takes the next two numbers.
         let args = super::search_args(query);
         let n = args.len();
-        let filter = super::SEARCH_FILTER;
+        let filter = super::search_filter(title_member(kind));
+        let table = table(kind);
         let page_sql = format!(
-            "SELECT {OFFER_COLUMNS} FROM offers WHERE {filter} ORDER BY id LIMIT ${} OFFSET ${}",
+            "SELECT {RECORD_COLUMNS} FROM {table} WHERE {filter} ORDER BY id LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         );
-        let mut page = sqlx::query_as::<_, OfferRow>(&page_sql);
+        let mut page = sqlx::query_as::<_, RecordRow>(&page_sql);
         for arg in &args {
             page = page.bind(arg.as_deref());
         }
         let rows =
             page.bind(i64::from(limit)).bind(i64::from(offset)).fetch_all(super::read_pool(self)).await?;
-        let count_sql = format!("SELECT COUNT(*) FROM offers WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {filter}");
         let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for arg in &args {
             count = count.bind(arg.as_deref());
         }
         let total = count.fetch_one(super::read_pool(self)).await?;
-        Ok((rows.into_iter().map(stored_offer).collect(), total))
+        Ok((rows.into_iter().map(stored_record).collect(), total))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(limit = limit), err(level = "debug"))]
-    async fn feed_page(&self, after: Option<(i64, &str)>, limit: u32) -> Result<Vec<FeedRow>, StoreError> {
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, limit = limit), err(level = "debug"))]
+    async fn feed_page(
+        &self,
+        kind: Kind,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> Result<Vec<FeedRow>, StoreError> {
         // Change numbers start at 1, so (0, "") is before every row. The first condition lets
         // the planner walk the (modified, id) index from the right place.
         let (ts, id) = after.unwrap_or((0, ""));
-        let rows: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, modified, data, standard_version FROM offers \
+        let sql = format!(
+            "SELECT id, modified, data, standard_version FROM {} \
              WHERE modified >= $1 AND (modified > $1 OR id > $2) ORDER BY modified, id LIMIT $3",
-        )
-        .bind(ts)
-        .bind(id)
-        .bind(i64::from(limit))
-        .fetch_all(super::read_pool(self))
-        .await?;
+            table(kind)
+        );
+        let rows: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(&sql)
+            .bind(ts)
+            .bind(id)
+            .bind(i64::from(limit))
+            .fetch_all(super::read_pool(self))
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, modified, data, standard_version)| FeedRow { id, modified, data, standard_version })
@@ -298,8 +350,20 @@ impl OfferStore for Store {
     #[tracing::instrument(level = "debug", skip_all, fields(cutoff = cutoff), err(level = "debug"))]
     async fn purge_tombstones(&self, cutoff: i64) -> Result<u64, StoreError> {
         // The dialect's spelling of "is a tombstone" matches its partial index on `updated_at`.
-        let sql = format!("DELETE FROM offers WHERE {} AND updated_at < $1", super::TOMBSTONE);
-        Ok(sqlx::query(&sql).bind(cutoff).execute(super::write_pool(self)).await?.rows_affected())
+        let mut purged = 0;
+        for kind in Kind::ALL {
+            let sql = format!("DELETE FROM {} WHERE {} AND updated_at < $1", table(kind), super::TOMBSTONE);
+            purged += sqlx::query(&sql).bind(cutoff).execute(super::write_pool(self)).await?.rows_affected();
+        }
+        Ok(purged)
+    }
+}
+
+/// The language map a kind's records are titled by, which the steward's search matches.
+fn title_member(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Offer | Kind::Project => "title",
+        Kind::Organization | Kind::Network => "name",
     }
 }
 
@@ -507,12 +571,13 @@ impl ImportStore for Store {
     #[tracing::instrument(level = "debug", skip_all, fields(bytes = pending.body.len()), err(level = "debug"))]
     async fn put_pending_import(&self, pending: &PendingImport) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO pending_imports (id, session_hash, file_name, format, body, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO pending_imports (id, session_hash, file_name, kind, format, body, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&pending.id)
         .bind(&pending.session_hash)
         .bind(&pending.file_name)
+        .bind(pending.kind.singular())
         .bind(&pending.format)
         .bind(&pending.body)
         .bind(pending.created_at)
@@ -530,7 +595,7 @@ impl ImportStore for Store {
         now: i64,
     ) -> Result<Option<PendingImport>, StoreError> {
         let row: Option<PendingRow> = sqlx::query_as(
-            "SELECT id, session_hash, file_name, format, body, created_at, expires_at FROM pending_imports \
+            "SELECT id, session_hash, file_name, kind, format, body, created_at, expires_at FROM pending_imports \
              WHERE id = $1 AND session_hash = $2 AND expires_at > $3",
         )
         .bind(id)
@@ -538,7 +603,7 @@ impl ImportStore for Store {
         .bind(now)
         .fetch_optional(super::read_pool(self))
         .await?;
-        Ok(row.map(pending_from_row))
+        row.map(pending_from_row).transpose()
     }
 
     #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]

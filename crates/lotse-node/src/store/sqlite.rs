@@ -14,7 +14,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::query::Query;
+use sqlx::query::{Query, QueryAs};
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
@@ -22,7 +22,7 @@ use sqlx::sqlite::{
 use sqlx::{Pool, Transaction};
 
 use super::plan::PlannedWrite;
-use super::{ChangeSet, StoreError, StoreOptions, like_pattern};
+use super::{ChangeSet, Kind, StoreError, StoreOptions, like_pattern, table};
 
 /// The database of the shared queries.
 pub(super) type Db = sqlx::Sqlite;
@@ -95,11 +95,11 @@ pub(super) async fn begin_write(store: &SqliteStore) -> Result<Transaction<'stat
 /// every other writer out until commit.
 pub(super) const TAKE_LAST_CHANGE: &str = "SELECT last_change FROM node_state WHERE id = 1";
 
-/// A tombstone, spelled as the partial index `offers_tombstone_age` is (`WHERE deleted = 1`);
+/// A tombstone, spelled as the partial indexes `{kind}_tombstone_age` are (`WHERE deleted = 1`);
 /// SQLite uses a partial index only for a condition written the same way.
 pub(super) const TOMBSTONE: &str = "deleted = 1";
 
-/// Ids per `IN (…)` lookup of stored offers.
+/// Ids per `IN (…)` lookup of stored records.
 pub(super) const LOOKUP_CHUNK: usize = 900;
 
 /// The condition of a lookup of `n` ids, bound by [`bind_ids`].
@@ -126,14 +126,26 @@ pub(super) fn bind_ids<'q>(
     q
 }
 
+/// [`bind_ids`] for a query that reads rows into a type.
+pub(super) fn bind_ids_as<'q, O>(
+    mut q: QueryAs<'q, Db, O, SqliteArguments<'q>>,
+    ids: &'q [&'q str],
+) -> QueryAs<'q, Db, O, SqliteArguments<'q>> {
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q
+}
+
 /// Writes one chunk of the planned rows (at most [`WRITE_CHUNK`]) in one multi-row
 /// `INSERT … ON CONFLICT`.
 pub(super) async fn write_chunk(
     tx: &mut Transaction<'static, Db>,
+    kind: Kind,
     changes: &ChangeSet,
     chunk: &[PlannedWrite],
 ) -> Result<(), StoreError> {
-    let sql = upsert_sql(chunk.len());
+    let sql = upsert_sql(kind, chunk.len());
     let mut q = sqlx::query(&sql);
     for w in chunk {
         q = match w {
@@ -160,9 +172,10 @@ pub(super) async fn write_chunk(
     Ok(())
 }
 
-fn upsert_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO offers (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) VALUES ",
+fn upsert_sql(kind: Kind, rows: usize) -> String {
+    let mut sql = format!(
+        "INSERT INTO {} (id, modified, deleted, data, data_hash, standard_version, created_at, updated_at) VALUES ",
+        table(kind)
     );
     for i in 0..rows {
         if i > 0 {
@@ -178,16 +191,21 @@ fn upsert_sql(rows: usize) -> String {
     sql
 }
 
-/// The offer search over live offers: `$1` is the query (NULL for every offer), `$2` the
-/// lower-cased pattern, `$3` the pattern as typed. SQLite's `lower` folds ASCII only, so the
-/// typed pattern is matched against the stored text as well. The title object's JSON text holds
-/// every language's title; searching it is enough for a steward's list and needs no index.
-pub(super) const SEARCH_FILTER: &str = "NOT deleted AND ($1 IS NULL \
-     OR lower(id) LIKE $2 ESCAPE '\\' OR id LIKE $3 ESCAPE '\\' \
-     OR lower(json_extract(data, '$.title')) LIKE $2 ESCAPE '\\' \
-     OR json_extract(data, '$.title') LIKE $3 ESCAPE '\\')";
+/// The steward's search over live records, matching the id and the language map `member`
+/// (`title` or `name`, a constant of the store): `$1` is the query (NULL for every record), `$2`
+/// the lower-cased pattern, `$3` the pattern as typed. SQLite's `lower` folds ASCII only, so the
+/// typed pattern is matched against the stored text as well. The map's JSON text holds every
+/// language's title; searching it is enough for a steward's list and needs no index.
+pub(super) fn search_filter(member: &str) -> String {
+    format!(
+        "NOT deleted AND ($1 IS NULL \
+         OR lower(id) LIKE $2 ESCAPE '\\' OR id LIKE $3 ESCAPE '\\' \
+         OR lower(json_extract(data, '$.{member}')) LIKE $2 ESCAPE '\\' \
+         OR json_extract(data, '$.{member}') LIKE $3 ESCAPE '\\')"
+    )
+}
 
-/// The values of [`SEARCH_FILTER`]'s parameters, in order.
+/// The values of [`search_filter`]'s parameters, in order.
 pub(super) fn search_args(query: Option<&str>) -> Vec<Option<String>> {
     vec![query.map(str::to_owned), query.map(|q| like_pattern(&q.to_lowercase())), query.map(like_pattern)]
 }

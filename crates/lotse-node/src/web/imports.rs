@@ -54,6 +54,7 @@ fn mode_label(lang: Lang, mode: &str) -> String {
 fn counts_of(lang: Lang, r: &ImportRecord) -> String {
     let report = ImportReport {
         import_id: None,
+        kind: r.kind.singular().to_owned(),
         operation: String::new(),
         mode: String::new(),
         format: None,

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lotse_standard::date::Date;
 use lotse_standard::read::InputFormat;
+use lotse_standard::rpde::Kind;
 use lotse_web::csrf::CsrfToken;
 use lotse_web::{Chrome, Lang};
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub async fn list(
     let query = q.q.clone().unwrap_or_default();
     let page_no = q.seite.as_deref().and_then(|s| s.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1);
     let offset = (page_no - 1).saturating_mul(PAGE_SIZE);
-    let (offers, total) = match state.store.search_offers(Some(&query), offset, PAGE_SIZE).await {
+    let (offers, total) = match state.store.search(Kind::Offer, Some(&query), offset, PAGE_SIZE).await {
         Ok(r) => r,
         Err(e) => return page::internal(lang, &e),
     };
@@ -195,8 +196,8 @@ async fn findings_of(offer: &Value, id: Option<&str>) -> Vec<ReportFinding> {
     let id = id.map(str::to_owned);
     let today = Date::from_unix_seconds(now_unix());
     let result = tokio::task::spawn_blocking(move || match id {
-        Some(id) => validate::prepare_one(&body, InputFormat::Json, today, &id),
-        None => validate::prepare(&body, InputFormat::Json, today),
+        Some(id) => validate::prepare_one(Kind::Offer, &body, InputFormat::Json, today, &id),
+        None => validate::prepare(Kind::Offer, &body, InputFormat::Json, today),
     })
     .await;
     match result {
@@ -224,7 +225,7 @@ fn root_finding(code: &str, de: String, en: String) -> ReportFinding {
 }
 
 async fn stored(state: &AppState, id: &str) -> Result<Option<Value>, crate::store::StoreError> {
-    Ok(state.store.get_offer(id).await?.and_then(|o| serde_json::from_str(&o.data).ok()))
+    Ok(state.store.get(Kind::Offer, id).await?.and_then(|o| serde_json::from_str(&o.data).ok()))
 }
 
 #[allow(clippy::too_many_arguments)] // The page's parts, all needed.
@@ -352,7 +353,7 @@ async fn save(
     if id.is_none()
         && let Some(new_id) = &target_id
     {
-        match state.store.get_offer(new_id).await {
+        match state.store.get(Kind::Offer, new_id).await {
             Ok(Some(_)) => findings.push(ReportFinding {
                 pointer: "/id".into(),
                 ..root_finding(
@@ -381,6 +382,7 @@ async fn save(
         return r;
     };
     let push = Push {
+        kind: Kind::Offer,
         operation: Operation::PutOne(target_id.clone()),
         mode: Mode::Atomic,
         format: InputFormat::Json,
@@ -557,6 +559,7 @@ pub async fn delete(
         return rejected.into_response();
     }
     let push = Push {
+        kind: Kind::Offer,
         operation: Operation::DeleteOne(id.clone()),
         mode: Mode::Atomic,
         format: InputFormat::Auto,

@@ -1,7 +1,7 @@
-//! `/hochladen…`: upload a CSV, JSON or NDJSON file, read its validation report, then confirm or
-//! discard it.
+//! `/hochladen…`: upload a CSV, JSON or NDJSON file of one record kind (offers, institutions,
+//! networks or projects), read its validation report, then confirm or discard it.
 //!
-//! Nothing reaches the offers before the confirmation: the uploaded file waits in
+//! Nothing reaches the records before the confirmation: the uploaded file waits in
 //! `pending_imports` under the session that sent it, with an expiry. The report is computed
 //! again from the kept file when it is shown (the validator is deterministic for a day), and
 //! confirming runs the API's push on the kept bytes, so the import log records the import and
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lotse_http::token::generate_token_with_prefix;
 use lotse_standard::date::Date;
 use lotse_standard::read::InputFormat;
+use lotse_standard::rpde::Kind;
 use lotse_web::csrf::CsrfToken;
 use lotse_web::{Chrome, Lang};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ use super::page::{self, LangQuery, Nav};
 use super::report::{self, ReportRow};
 use super::session::StewardSession;
 use crate::ingest::validate::{self, Prepared};
-use crate::ingest::{IngestError, Mode, Operation, Push, now_unix, push_as};
+use crate::ingest::{IngestError, Mode, Operation, Push, check_references, now_unix, push_as};
 use crate::state::AppState;
 use crate::store::PendingImport;
 
@@ -35,6 +36,19 @@ struct UploadPage {
     action: String,
     error: Option<String>,
     notice: Option<String>,
+    /// `(value, German label, English label, checked)` of each record kind.
+    kinds: Vec<(&'static str, &'static str, &'static str, bool)>,
+}
+
+/// The kinds to choose from, `chosen` checked.
+fn kind_choices(chosen: Kind) -> Vec<(&'static str, &'static str, &'static str, bool)> {
+    Kind::ALL
+        .into_iter()
+        .map(|k| {
+            let (de, en) = lotse_http::kind::plural_label(k);
+            (k.plural(), de, en, k == chosen)
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +81,7 @@ fn upload_page(
         action: page::href(lang, "/hochladen"),
         error,
         notice,
+        kinds: kind_choices(Kind::Offer),
     }
 }
 
@@ -120,15 +135,19 @@ fn parse_format(s: &str) -> InputFormat {
     }
 }
 
-async fn prepare(body: Vec<u8>, format: InputFormat) -> Result<Prepared, (u64, u64, String, String)> {
+async fn prepare(
+    kind: Kind,
+    body: Vec<u8>,
+    format: InputFormat,
+) -> Result<Prepared, (u64, u64, String, String)> {
     let today = Date::from_unix_seconds(now_unix());
-    tokio::task::spawn_blocking(move || validate::prepare(&body, format, today))
+    tokio::task::spawn_blocking(move || validate::prepare(kind, &body, format, today))
         .await
         .map_err(|e| (0, 0, format!("Interner Fehler: {e}"), format!("Internal error: {e}")))?
         .map_err(|e| (e.line, e.column, e.message.de, e.message.en))
 }
 
-/// `POST /hochladen` (multipart: `_csrf`, `datei`)
+/// `POST /hochladen` (multipart: `_csrf`, `art`, `datei`)
 pub async fn upload(
     State(state): State<AppState>,
     session: StewardSession,
@@ -138,6 +157,7 @@ pub async fn upload(
 ) -> Response {
     let lang = q.lang();
     let mut submitted = String::new();
+    let mut kind = Kind::Offer;
     let mut file: Option<(String, Option<String>, Bytes)> = None;
     loop {
         let field = match multipart.next_field().await {
@@ -161,6 +181,12 @@ pub async fn upload(
         };
         match field.name() {
             Some("_csrf") => submitted = field.text().await.unwrap_or_default(),
+            // An unknown value keeps the default, offers; the report names the kind checked.
+            Some("art") => {
+                if let Some(k) = Kind::from_plural(field.text().await.unwrap_or_default().trim()) {
+                    kind = k;
+                }
+            }
             Some("datei") => {
                 let name = field.file_name().unwrap_or("").to_owned();
                 let ct = field.content_type().map(str::to_owned);
@@ -195,7 +221,7 @@ pub async fn upload(
         return r;
     };
     let format = format_of(&file_name, content_type.as_deref());
-    if let Err((line, column, de, en)) = prepare(body.to_vec(), format).await {
+    if let Err((line, column, de, en)) = prepare(kind, body.to_vec(), format).await {
         let message = format!(
             "{} {line}, {} {column}: {}",
             lang.t(
@@ -214,6 +240,7 @@ pub async fn upload(
         id: generate_token_with_prefix("").expose().to_owned(),
         session_hash: session.0.id_hash.clone(),
         file_name: file_name.chars().take(200).collect(),
+        kind,
         format: format_name(format).to_owned(),
         body: body.to_vec(),
         created_at: now,
@@ -272,10 +299,14 @@ pub async fn show(
         Ok(None) => return gone(lang),
         Err(e) => return page::internal(lang, &e),
     };
-    let prepared = match prepare(pending.body.clone(), parse_format(&pending.format)).await {
+    let mut prepared = match prepare(pending.kind, pending.body.clone(), parse_format(&pending.format)).await
+    {
         Ok(p) => p,
         Err((_, _, _, en)) => return page::internal(lang, &en),
     };
+    if let Err(e) = check_references(&state, pending.kind, false, &mut prepared).await {
+        return page::internal(lang, &e);
+    }
     let path = format!("/hochladen/{id}");
     let chrome = page::chrome(
         &state,
@@ -349,6 +380,7 @@ pub async fn confirm(
     }
     let mode = if form.mode == "partial" { Mode::Partial } else { Mode::Atomic };
     let push = Push {
+        kind: pending.kind,
         operation: Operation::Post,
         mode,
         format: parse_format(&pending.format),

@@ -1,14 +1,19 @@
-//! `/api/v1/offers`: pushes (POST, PUT of the complete set), one offer (PUT, GET, DELETE) and
-//! the paged list. Here, at the HTTP edge, the outcome of a push becomes an answer: the report
-//! with its status, or a problem ([`push_answer`]).
+//! `/api/v1/{kind}` (`offers`, `organizations`, `networks`, `projects`): pushes (POST, PUT of
+//! the complete set), one record (PUT, GET, DELETE) and the paged list, the same operations for
+//! every kind. Each kind's routes are registered under its plural (so that request metrics
+//! name the path, `/api/v1/networks`), and the handlers learn the kind from the route
+//! (`Extension<Kind>`). Here, at the HTTP edge, the outcome of a push becomes an answer: the report with
+//! its status, or a problem ([`push_answer`]).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lotse_http::Problem;
 use lotse_http::body::LimitedBytes;
+use lotse_http::kind::{plural_label, singular_label};
 use lotse_standard::read::InputFormat;
+use lotse_standard::rpde::Kind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -29,7 +34,7 @@ pub struct PushQuery {
     /// records are stored, the others reported.
     #[param(value_type = Option<Mode>)]
     pub mode: Option<String>,
-    /// `PUT` of the complete set only: allow an empty set, which deletes every offer.
+    /// `PUT` of the complete set only: allow an empty set, which deletes every record of the kind.
     #[param(value_type = Option<bool>)]
     pub allow_empty: Option<String>,
 }
@@ -53,29 +58,36 @@ fn parse_format(headers: &HeaderMap) -> Result<InputFormat, Problem> {
 async fn run_push(
     state: &AppState,
     token: &Steward,
+    kind: Kind,
     operation: Operation,
     mode: Mode,
     headers: &HeaderMap,
     body: LimitedBytes,
 ) -> Result<Response, Problem> {
     let format = parse_format(headers)?;
-    push_answer(push(state, &token.0, Push { operation, mode, format, body: body.0 }).await)
+    push_answer(kind, push(state, &token.0, Push { kind, operation, mode, format, body: body.0 }).await)
 }
 
-/// The answer to a push: the report, with 201 for an offer created by `PUT …/{id}` and 200
+/// The answer to a push: the report, with 201 for a record created by `PUT …/{id}` and 200
 /// otherwise; or the problem of a push that stored nothing.
-pub fn push_answer(result: Result<IngestOutcome, IngestError>) -> Result<Response, Problem> {
+pub fn push_answer(kind: Kind, result: Result<IngestOutcome, IngestError>) -> Result<Response, Problem> {
     match result {
         Ok(IngestOutcome { report, created }) => {
             let status = if created { StatusCode::CREATED } else { StatusCode::OK };
             Ok((status, Json(report)).into_response())
         }
-        Err(e) => Err(push_problem(e)),
+        Err(e) => Err(push_problem(kind, e)),
     }
 }
 
+/// 404 for a record of `kind` that is not there.
+fn not_found(kind: Kind, id: &str) -> Problem {
+    let (de, en) = singular_label(kind);
+    Problem::not_found(&format!("{de} „{id}“"), &format!("The {en} \"{id}\""))
+}
+
 /// The problem for a push that stored nothing; the logged report goes along as `report`.
-fn push_problem(e: IngestError) -> Problem {
+fn push_problem(kind: Kind, e: IngestError) -> Problem {
     match e {
         IngestError::Rejected(report) => {
             let errors: Vec<Value> =
@@ -106,24 +118,26 @@ fn push_problem(e: IngestError) -> Problem {
             .with_extension("report", serde_json::to_value(&report).unwrap_or(Value::Null))
         }
         IngestError::EmptySet => {
+            let (de, en) = plural_label(kind);
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "empty-set", "Leere Gesamtliste", "Empty complete set")
                 .with_detail(
-                    "Eine leere Gesamtliste würde alle Angebote löschen. Falls das gewollt ist, bitte mit ?allow_empty=true senden.",
-                    "An empty complete set would delete every offer. If that is intended, send it with ?allow_empty=true.",
+                    format!("Eine leere Gesamtliste würde alle {de} löschen. Falls das gewollt ist, bitte mit ?allow_empty=true senden."),
+                    format!("An empty complete set would delete every one of the {en}. If that is intended, send it with ?allow_empty=true."),
                 )
         }
-        IngestError::NotFound { id, .. } => {
-            Problem::not_found(&format!("Das Angebot „{id}“"), &format!("The offer \"{id}\""))
-        }
+        IngestError::NotFound { id, .. } => not_found(kind, &id),
         e @ (IngestError::Store(_) | IngestError::Validation(_)) => Problem::internal(&e),
     }
 }
 
-/// `POST /api/v1/offers`
+/// `POST /api/v1/{kind}`
 #[utoipa::path(
-    post, path = "/api/v1/offers", tag = "offers",
-    params(PushQuery),
-    request_body(description = "Ein Angebot, ein JSON-Array, NDJSON oder CSV / one offer, a JSON array, NDJSON or CSV",
+    post, path = "/api/v1/{kind}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        PushQuery,
+    ),
+    request_body(description = "Ein Datensatz, ein JSON-Array, NDJSON oder CSV / one record, a JSON array, NDJSON or CSV",
         content(
             (serde_json::Value = "application/json"),
             (String = "application/x-ndjson"),
@@ -133,6 +147,7 @@ fn push_problem(e: IngestError) -> Problem {
         (status = 200, description = "Bericht / report", body = ImportReport),
         (status = 400, description = "Nicht lesbar, mit Zeile und Spalte / unreadable, with line and column", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "Kein gültiges Token / no valid token", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Unbekannte Datensatzart / unknown record kind", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Zu groß / too large", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Format nicht unterstützt / unsupported media type", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Fehlerhafte Datensätze; nichts gespeichert (atomic) / records with errors; nothing stored (atomic)", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
@@ -140,22 +155,26 @@ fn push_problem(e: IngestError) -> Problem {
     ),
     security(("bearer" = []))
 )]
-pub async fn post_offers(
+pub async fn post_records(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     token: Steward,
     Query(q): Query<PushQuery>,
     headers: HeaderMap,
     body: LimitedBytes,
 ) -> Result<Response, Problem> {
     let mode = parse_mode(&q)?;
-    run_push(&state, &token, Operation::Post, mode, &headers, body).await
+    run_push(&state, &token, kind, Operation::Post, mode, &headers, body).await
 }
 
-/// `PUT /api/v1/offers`: the complete set; offers not in it are deleted.
+/// `PUT /api/v1/{kind}`: the complete set of the kind; records not in it are deleted.
 #[utoipa::path(
-    put, path = "/api/v1/offers", tag = "offers",
-    params(PushQuery),
-    request_body(description = "Alle Angebote der Stelle / every offer of the node",
+    put, path = "/api/v1/{kind}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        PushQuery,
+    ),
+    request_body(description = "Alle Datensätze dieser Art der Stelle / every record of the kind on the node",
         content(
             (serde_json::Value = "application/json"),
             (String = "application/x-ndjson"),
@@ -171,8 +190,9 @@ pub async fn post_offers(
     ),
     security(("bearer" = []))
 )]
-pub async fn put_offers(
+pub async fn put_records(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     token: Steward,
     Query(q): Query<PushQuery>,
     headers: HeaderMap,
@@ -189,14 +209,17 @@ pub async fn put_offers(
             ));
         }
     };
-    run_push(&state, &token, Operation::PutAll { allow_empty }, mode, &headers, body).await
+    run_push(&state, &token, kind, Operation::PutAll { allow_empty }, mode, &headers, body).await
 }
 
-/// `PUT /api/v1/offers/{id}`
+/// `PUT /api/v1/{kind}/{id}`
 #[utoipa::path(
-    put, path = "/api/v1/offers/{id}", tag = "offers",
-    params(("id" = String, Path, description = "Die ID des Angebots / the offer's id")),
-    request_body(description = "Das Angebot; fehlt `id`, gilt die aus der Adresse / the offer; without `id`, the one from the address applies",
+    put, path = "/api/v1/{kind}/{id}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        ("id" = String, Path, description = "Die ID des Datensatzes / the record's id"),
+    ),
+    request_body(description = "Der Datensatz; fehlt `id`, gilt die aus der Adresse / the record; without `id`, the one from the address applies",
         content((serde_json::Value = "application/json"))),
     responses(
         (status = 200, description = "Geändert oder unverändert / updated or unchanged", body = ImportReport),
@@ -207,20 +230,24 @@ pub async fn put_offers(
     ),
     security(("bearer" = []))
 )]
-pub async fn put_offer(
+pub async fn put_record(
     State(state): State<AppState>,
-    token: Steward,
+    Extension(kind): Extension<Kind>,
     Path(id): Path<String>,
+    token: Steward,
     headers: HeaderMap,
     body: LimitedBytes,
 ) -> Result<Response, Problem> {
-    run_push(&state, &token, Operation::PutOne(id), Mode::Atomic, &headers, body).await
+    run_push(&state, &token, kind, Operation::PutOne(id), Mode::Atomic, &headers, body).await
 }
 
-/// `DELETE /api/v1/offers/{id}`
+/// `DELETE /api/v1/{kind}/{id}`
 #[utoipa::path(
-    delete, path = "/api/v1/offers/{id}", tag = "offers",
-    params(("id" = String, Path, description = "Die ID des Angebots / the offer's id")),
+    delete, path = "/api/v1/{kind}/{id}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        ("id" = String, Path, description = "Die ID des Datensatzes / the record's id"),
+    ),
     responses(
         (status = 200, description = "Gelöscht / deleted", body = ImportReport),
         (status = 401, description = "Kein gültiges Token / no valid token", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
@@ -228,26 +255,31 @@ pub async fn put_offer(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_offer(
+pub async fn delete_record(
     State(state): State<AppState>,
-    token: Steward,
+    Extension(kind): Extension<Kind>,
     Path(id): Path<String>,
+    token: Steward,
 ) -> Result<Response, Problem> {
     let request = Push {
+        kind,
         operation: Operation::DeleteOne(id),
         mode: Mode::Atomic,
         format: InputFormat::Auto,
         body: Default::default(),
     };
-    push_answer(push(&state, &token.0, request).await)
+    push_answer(kind, push(&state, &token.0, request).await)
 }
 
-/// `GET /api/v1/offers/{id}`: the offer as stored, in the standard's JSON.
+/// `GET /api/v1/{kind}/{id}`: the record as stored, in the standard's JSON.
 #[utoipa::path(
-    get, path = "/api/v1/offers/{id}", tag = "offers",
-    params(("id" = String, Path, description = "Die ID des Angebots / the offer's id")),
+    get, path = "/api/v1/{kind}/{id}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        ("id" = String, Path, description = "Die ID des Datensatzes / the record's id"),
+    ),
     responses(
-        (status = 200, description = "Das Angebot / the offer", body = Object,
+        (status = 200, description = "Der Datensatz / the record", body = Object,
          headers(
             ("X-Lotse-Standard-Version" = String, description = "Version of the standard it was validated with"),
             ("X-Lotse-Modified" = i64, description = "Its change number in the feed"),
@@ -257,15 +289,18 @@ pub async fn delete_offer(
     ),
     security(("bearer" = []))
 )]
-pub async fn get_offer(
+pub async fn get_record(
     State(state): State<AppState>,
-    _token: Steward,
+    Extension(kind): Extension<Kind>,
     Path(id): Path<String>,
+    _token: Steward,
 ) -> Result<Response, Problem> {
-    let offer =
-        state.store.get_offer(&id).await.map_err(|e| Problem::internal(&e))?.ok_or_else(|| {
-            Problem::not_found(&format!("Das Angebot „{id}“"), &format!("The offer \"{id}\""))
-        })?;
+    let offer = state
+        .store
+        .get(kind, &id)
+        .await
+        .map_err(|e| Problem::internal(&e))?
+        .ok_or_else(|| not_found(kind, &id))?;
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if let Ok(v) = HeaderValue::from_str(&offer.standard_version) {
@@ -275,7 +310,7 @@ pub async fn get_offer(
     Ok((StatusCode::OK, headers, offer.data).into_response())
 }
 
-/// Paging of the offer list.
+/// Paging of a kind's list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -286,9 +321,10 @@ pub struct ListQuery {
     pub limit: Option<String>,
 }
 
-/// One offer of the list.
+/// One record of the list. The record itself is the member named by the kind's singular
+/// (`offer`, `organization`, `network`, `project`); the document shows an offer's.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OfferEntry {
+pub struct RecordEntry {
     pub id: String,
     /// Change number of its latest change.
     pub modified: i64,
@@ -297,45 +333,61 @@ pub struct OfferEntry {
     pub created_at: String,
     /// Last changed (RFC 3339).
     pub updated_at: String,
+    /// The record, under its kind's singular.
+    #[serde(flatten)]
+    #[schema(value_type = RecordMember)]
+    pub record: std::collections::BTreeMap<&'static str, Box<RawValue>>,
+}
+
+/// How the record appears in a [`RecordEntry`], shown for offers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordMember {
+    /// The record in the standard's JSON; `organization`, `network` or `project` for the other
+    /// kinds.
     #[schema(value_type = Object)]
     pub offer: Box<RawValue>,
 }
 
-/// A page of the offer list.
+/// A page of a kind's list.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OfferList {
-    pub items: Vec<OfferEntry>,
+pub struct RecordList {
+    pub items: Vec<RecordEntry>,
     /// Pass as `after` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_after: Option<String>,
-    /// Number of live offers.
+    /// Number of live records of the kind.
     pub total: i64,
 }
 
-/// `GET /api/v1/offers`
+/// `GET /api/v1/{kind}`
 #[utoipa::path(
-    get, path = "/api/v1/offers", tag = "offers",
-    params(ListQuery),
+    get, path = "/api/v1/{kind}", tag = "records",
+    params(
+        ("kind" = String, Path, description = "Die Datensatzart / the record kind: offers, organizations, networks, projects"),
+        ListQuery,
+    ),
     responses(
-        (status = 200, description = "Eine Seite der Angebote, nach ID / a page of offers, by id", body = OfferList),
+        (status = 200, description = "Eine Seite der Datensätze, nach ID / a page of records, by id", body = RecordList),
         (status = 401, description = "Kein gültiges Token / no valid token", body = lotse_http::problem::ProblemDetails, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
-pub async fn list_offers(
+pub async fn list_records(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     _token: Steward,
     Query(q): Query<ListQuery>,
-) -> Result<Json<OfferList>, Problem> {
+) -> Result<Json<RecordList>, Problem> {
     let limit = parse_limit(q.limit.as_deref())?;
-    let rows = state.store.list_offers(q.after.as_deref(), limit).await.map_err(|e| Problem::internal(&e))?;
-    let total = state.store.count_offers().await.map_err(|e| Problem::internal(&e))?;
+    let rows = state.store.list(kind, q.after.as_deref(), limit).await.map_err(|e| Problem::internal(&e))?;
+    let total = state.store.count(kind).await.map_err(|e| Problem::internal(&e))?;
     let next_after = (rows.len() == limit as usize).then(|| rows.last().map(|r| r.id.clone())).flatten();
     let items = rows
         .into_iter()
         .map(|r| {
-            Ok(OfferEntry {
-                offer: RawValue::from_string(r.data).map_err(|e| Problem::internal(&e))?,
+            let data = RawValue::from_string(r.data).map_err(|e| Problem::internal(&e))?;
+            Ok(RecordEntry {
+                record: [(kind.singular(), data)].into(),
                 id: r.id,
                 modified: r.modified,
                 standard_version: r.standard_version,
@@ -344,5 +396,5 @@ pub async fn list_offers(
             })
         })
         .collect::<Result<Vec<_>, Problem>>()?;
-    Ok(Json(OfferList { items, next_after, total }))
+    Ok(Json(RecordList { items, next_after, total }))
 }

@@ -1,0 +1,650 @@
+//! The queries of [`RecordStore`] (standard 1.1's kinds and the references of every kind),
+//! written once and compiled per database like `shared.rs`. It uses the dialect's `reader`,
+//! `begin`, `begin_write`, `end_write` and `lock_counter`.
+//!
+//! A page is written row by row inside one transaction: pages of the new kinds are a few
+//! hundred records, and the per-row statements keep the one implementation simple; offers,
+//! which come by the million, keep their bulk writes.
+
+use async_trait::async_trait;
+use lotse_standard::rpde::Kind;
+use sqlx::Row;
+
+use super::{Db, Store};
+use crate::store::kinds::{
+    DanglingReference, ProjectEvent, RecordAccept, RecordFeed, RecordFilter, RecordItem, RecordPageWrite,
+    RecordStore, ReferenceRow, Referrer, StoredRecord,
+};
+use crate::store::{Checkpoint, FeedRow, PageOutcome, StoreError};
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+/// The references of every kind as one relation: the other kinds' and the offers'.
+const ALL_REFERENCES: &str = "SELECT kind, node_id, id, pointer, target_kind, target_node, target_id \
+     FROM record_references UNION ALL \
+     SELECT 'offer', node_id, offer_id, pointer, target_kind, target_node, target_id FROM offer_references";
+
+const RECORD_COLUMNS: &str = "kind, node_id, id, modified, data, standard_version, findings, first_seen, \
+                              last_changed, lat, lon, ags";
+
+/// A kind as stored (its singular).
+fn kind_of(s: &str) -> Result<Kind, StoreError> {
+    Kind::from_singular(s).ok_or_else(|| StoreError::Inconsistent(format!("unknown kind {s:?}")))
+}
+
+fn record_from_row(row: &DbRow) -> Result<StoredRecord, StoreError> {
+    Ok(StoredRecord {
+        kind: kind_of(row.try_get::<&str, _>("kind")?)?,
+        node_id: row.try_get("node_id")?,
+        id: row.try_get("id")?,
+        modified: row.try_get("modified")?,
+        data: row.try_get("data")?,
+        standard_version: row.try_get("standard_version")?,
+        findings: row.try_get("findings")?,
+        first_seen: row.try_get("first_seen")?,
+        last_changed: row.try_get("last_changed")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        ags: row.try_get("ags")?,
+    })
+}
+
+fn reference_from_row(row: &DbRow) -> Result<ReferenceRow, StoreError> {
+    Ok(ReferenceRow {
+        pointer: row.try_get("pointer")?,
+        target_kind: kind_of(row.try_get::<&str, _>("target_kind")?)?,
+        target_node: row.try_get("target_node")?,
+        target_id: row.try_get("target_id")?,
+    })
+}
+
+/// Replaces the references of one record inside a writing transaction.
+async fn replace_references(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    kind: Kind,
+    node_id: &str,
+    id: &str,
+    refs: &[ReferenceRow],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM record_references WHERE kind = $1 AND node_id = $2 AND id = $3")
+        .bind(kind.singular())
+        .bind(node_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for r in refs {
+        // A record names each pointer once; a repeated pointer would be a defect upstream, and
+        // the first one wins rather than failing the page.
+        sqlx::query(
+            "INSERT INTO record_references (kind, node_id, id, pointer, target_kind, target_node, target_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(kind.singular())
+        .bind(node_id)
+        .bind(id)
+        .bind(&r.pointer)
+        .bind(r.target_kind.singular())
+        .bind(&r.target_node)
+        .bind(&r.target_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Appends an event to a project's history.
+async fn project_event(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    node_id: &str,
+    id: &str,
+    at: i64,
+    event: &str,
+    status: Option<&str>,
+    ags: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO project_history (node_id, id, seq, at, event, status, ags) \
+         SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM project_history WHERE node_id = $1 AND id = $2",
+    )
+    .bind(node_id)
+    .bind(id)
+    .bind(at)
+    .bind(event)
+    .bind(status)
+    .bind(ags)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The stored state of a record before a page changes it: deleted or live, its hash, and for
+/// projects its status.
+struct Before {
+    deleted: bool,
+    hash: Option<Vec<u8>>,
+    standard_version: Option<String>,
+    status: Option<String>,
+}
+
+async fn before(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    kind: Kind,
+    node_id: &str,
+    id: &str,
+) -> Result<Option<Before>, StoreError> {
+    let row = sqlx::query(
+        "SELECT deleted, data_hash, standard_version, data FROM records WHERE kind = $1 AND node_id = $2 AND id = $3",
+    )
+    .bind(kind.singular())
+    .bind(node_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let data: Option<String> = row.try_get("data")?;
+    let status = match kind {
+        Kind::Project => data
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_owned)),
+        _ => None,
+    };
+    Ok(Some(Before {
+        deleted: row.try_get("deleted")?,
+        hash: row.try_get("data_hash")?,
+        standard_version: row.try_get("standard_version")?,
+        status,
+    }))
+}
+
+/// Writes one accepted record; returns whether it was created, updated or unchanged.
+async fn accept(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    page: &RecordPageWrite,
+    a: &RecordAccept,
+    next: &mut i64,
+    outcome: &mut PageOutcome,
+) -> Result<(), StoreError> {
+    let kind = page.kind;
+    let prior = before(conn, kind, &page.node_id, &a.id).await?;
+    let live_before = prior.as_ref().is_some_and(|b| !b.deleted);
+    if let Some(b) = &prior
+        && !b.deleted
+        && b.hash.as_deref() == Some(a.hash.as_slice())
+        && b.standard_version == a.standard_version
+    {
+        // Unchanged: no new change number, but the node's number moves on.
+        sqlx::query("UPDATE records SET node_modified = $1 WHERE kind = $2 AND node_id = $3 AND id = $4")
+            .bind(a.node_modified)
+            .bind(kind.singular())
+            .bind(&page.node_id)
+            .bind(&a.id)
+            .execute(&mut *conn)
+            .await?;
+        outcome.unchanged += 1;
+        return Ok(());
+    }
+    *next += 1;
+    sqlx::query(
+        "INSERT INTO records (kind, node_id, id, modified, deleted, data, data_hash, standard_version, \
+         node_modified, findings, first_seen, last_changed, lat, lon, ags) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) \
+         ON CONFLICT (kind, node_id, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, \
+         data = excluded.data, data_hash = excluded.data_hash, standard_version = excluded.standard_version, \
+         node_modified = excluded.node_modified, findings = excluded.findings, last_changed = excluded.last_changed, \
+         lat = excluded.lat, lon = excluded.lon, ags = excluded.ags",
+    )
+    .bind(kind.singular())
+    .bind(&page.node_id)
+    .bind(&a.id)
+    .bind(*next)
+    .bind(false)
+    .bind(&a.data)
+    .bind(a.hash.as_slice())
+    .bind(&a.standard_version)
+    .bind(a.node_modified)
+    .bind(&a.findings)
+    .bind(page.now)
+    .bind(a.lat)
+    .bind(a.lon)
+    .bind(&a.ags)
+    .execute(&mut *conn)
+    .await?;
+    replace_references(conn, kind, &page.node_id, &a.id, &a.references).await?;
+    if live_before {
+        outcome.updated += 1;
+    } else {
+        outcome.created += 1;
+    }
+    if kind == Kind::Project {
+        let old_status = prior.as_ref().filter(|b| !b.deleted).and_then(|b| b.status.clone());
+        if !live_before {
+            project_event(
+                conn,
+                &page.node_id,
+                &a.id,
+                page.now,
+                "first_seen",
+                a.status.as_deref(),
+                a.ags.as_deref(),
+            )
+            .await?;
+        } else if old_status != a.status {
+            project_event(
+                conn,
+                &page.node_id,
+                &a.id,
+                page.now,
+                "status",
+                a.status.as_deref(),
+                a.ags.as_deref(),
+            )
+            .await?;
+        }
+    }
+    // A record accepted again leaves the quarantine.
+    sqlx::query("DELETE FROM record_quarantine WHERE kind = $1 AND node_id = $2 AND id = $3")
+        .bind(kind.singular())
+        .bind(&page.node_id)
+        .bind(&a.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Turns a live record into a tombstone (a deletion, or a rejected new version); nothing when
+/// it is not live.
+async fn remove(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    page: &RecordPageWrite,
+    id: &str,
+    node_modified: i64,
+    next: &mut i64,
+    outcome: &mut PageOutcome,
+) -> Result<(), StoreError> {
+    let kind = page.kind;
+    let live = sqlx::query_scalar::<_, String>(
+        "SELECT id FROM records WHERE kind = $1 AND node_id = $2 AND id = $3 AND NOT deleted",
+    )
+    .bind(kind.singular())
+    .bind(&page.node_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
+    if !live {
+        return Ok(());
+    }
+    *next += 1;
+    let ags: Option<String> = sqlx::query_scalar(
+        "UPDATE records SET modified = $1, deleted = $2, data = NULL, data_hash = NULL, standard_version = NULL, \
+         findings = NULL, node_modified = $3, last_changed = $4 WHERE kind = $5 AND node_id = $6 AND id = $7 \
+         RETURNING ags",
+    )
+    .bind(*next)
+    .bind(true)
+    .bind(node_modified)
+    .bind(page.now)
+    .bind(kind.singular())
+    .bind(&page.node_id)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    replace_references(conn, kind, &page.node_id, id, &[]).await?;
+    if kind == Kind::Project {
+        project_event(conn, &page.node_id, id, page.now, "removed", None, ags.as_deref()).await?;
+    }
+    outcome.deleted += 1;
+    Ok(())
+}
+
+#[async_trait]
+impl RecordStore for Store {
+    #[tracing::instrument(level = "debug", skip_all, fields(node = %node_id, kind = %kind), err(level = "debug"))]
+    async fn record_feed(&self, node_id: &str, kind: Kind) -> Result<RecordFeed, StoreError> {
+        let row = sqlx::query(
+            "SELECT checkpoint_modified, checkpoint_id, published, last_harvest_at, last_error, items_harvested \
+             FROM record_feeds WHERE node_id = $1 AND kind = $2",
+        )
+        .bind(node_id)
+        .bind(kind.singular())
+        .fetch_optional(super::reader(self))
+        .await?;
+        let Some(row) = row else { return Ok(RecordFeed { published: true, ..RecordFeed::default() }) };
+        let modified: Option<i64> = row.try_get("checkpoint_modified")?;
+        let id: Option<String> = row.try_get("checkpoint_id")?;
+        Ok(RecordFeed {
+            checkpoint: modified.zip(id).map(|(modified, id)| Checkpoint { modified, id }),
+            published: row.try_get("published")?,
+            last_harvest_at: row.try_get("last_harvest_at")?,
+            last_error: row.try_get("last_error")?,
+            items_harvested: row.try_get("items_harvested")?,
+        })
+    }
+
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(node = %page.node_id, kind = %page.kind, items = page.items.len()),
+        err(level = "debug")
+    )]
+    async fn store_record_page(&self, page: &RecordPageWrite) -> Result<PageOutcome, StoreError> {
+        let mut tx = super::begin(self).await?;
+        let last = super::lock_counter(&mut tx).await?;
+        let stored = sqlx::query(
+            "SELECT checkpoint_modified, checkpoint_id FROM record_feeds WHERE node_id = $1 AND kind = $2",
+        )
+        .bind(&page.node_id)
+        .bind(page.kind.singular())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let current = match stored {
+            Some(row) => {
+                let m: Option<i64> = row.try_get(0)?;
+                let id: Option<String> = row.try_get(1)?;
+                m.zip(id).map(|(modified, id)| Checkpoint { modified, id })
+            }
+            None => None,
+        };
+        if current != page.after {
+            return Err(StoreError::CheckpointMoved(page.node_id.clone()));
+        }
+        let mut next = last;
+        let mut outcome = PageOutcome::default();
+        for item in &page.items {
+            match item {
+                RecordItem::Accept(a) => accept(&mut tx, page, a, &mut next, &mut outcome).await?,
+                RecordItem::Delete { id, node_modified } => {
+                    remove(&mut tx, page, id, *node_modified, &mut next, &mut outcome).await?;
+                    sqlx::query("DELETE FROM record_quarantine WHERE kind = $1 AND node_id = $2 AND id = $3")
+                        .bind(page.kind.singular())
+                        .bind(&page.node_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                RecordItem::Reject(r) => {
+                    // A rejected new version withdraws the version the hub published before.
+                    remove(&mut tx, page, &r.id, r.node_modified, &mut next, &mut outcome).await?;
+                    sqlx::query(
+                        "INSERT INTO record_quarantine (kind, node_id, id, reason, findings, data, standard_version, \
+                         node_modified, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                         ON CONFLICT (kind, node_id, id) DO UPDATE SET reason = excluded.reason, \
+                         findings = excluded.findings, data = excluded.data, standard_version = excluded.standard_version, \
+                         node_modified = excluded.node_modified, received_at = excluded.received_at",
+                    )
+                    .bind(page.kind.singular())
+                    .bind(&page.node_id)
+                    .bind(&r.id)
+                    .bind(r.reason.as_str())
+                    .bind(&r.findings)
+                    .bind(&r.data)
+                    .bind(&r.standard_version)
+                    .bind(r.node_modified)
+                    .bind(page.now)
+                    .execute(&mut *tx)
+                    .await?;
+                    outcome.quarantined += 1;
+                }
+            }
+        }
+        if next != last {
+            sqlx::query("UPDATE hub_state SET last_change = $1 WHERE id = 1")
+                .bind(next)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO record_feeds (node_id, kind, checkpoint_modified, checkpoint_id, published, items_harvested) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (node_id, kind) DO UPDATE SET \
+             checkpoint_modified = excluded.checkpoint_modified, checkpoint_id = excluded.checkpoint_id, \
+             published = excluded.published, items_harvested = record_feeds.items_harvested + excluded.items_harvested",
+        )
+        .bind(&page.node_id)
+        .bind(page.kind.singular())
+        .bind(page.checkpoint.modified)
+        .bind(&page.checkpoint.id)
+        .bind(true)
+        .bind(i64::try_from(page.items.len()).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(node = %node_id, kind = %kind), err(level = "debug"))]
+    async fn record_feed_harvest(
+        &self,
+        node_id: &str,
+        kind: Kind,
+        published: bool,
+        error: Option<&str>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let mut write = super::begin_write(self).await?;
+        sqlx::query(
+            "INSERT INTO record_feeds (node_id, kind, published, last_harvest_at, last_error) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (node_id, kind) DO UPDATE SET \
+             published = excluded.published, last_harvest_at = excluded.last_harvest_at, last_error = excluded.last_error",
+        )
+        .bind(node_id)
+        .bind(kind.singular())
+        .bind(published)
+        .bind(at)
+        .bind(error)
+        .execute(&mut *write)
+        .await?;
+        super::end_write(write).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, node = %node_id, id = %id), err(level = "debug"))]
+    async fn get_record(
+        &self,
+        kind: Kind,
+        node_id: &str,
+        id: &str,
+    ) -> Result<Option<StoredRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 AND node_id = $2 AND id = $3 AND NOT deleted"
+        );
+        sqlx::query(&sql)
+            .bind(kind.singular())
+            .bind(node_id)
+            .bind(id)
+            .fetch_optional(super::reader(self))
+            .await?
+            .as_ref()
+            .map(record_from_row)
+            .transpose()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, limit = limit), err(level = "debug"))]
+    async fn list_records(
+        &self,
+        kind: Kind,
+        filter: &RecordFilter,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let (after_node, after_id) = after.unwrap_or(("", ""));
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 AND NOT deleted \
+             AND (CAST($2 AS TEXT) IS NULL OR node_id = $2) AND (CAST($3 AS TEXT) IS NULL OR ags = $3) \
+             AND (node_id > $4 OR (node_id = $4 AND id > $5)) ORDER BY node_id, id LIMIT $6"
+        );
+        sqlx::query(&sql)
+            .bind(kind.singular())
+            .bind(filter.node_id.as_deref())
+            .bind(filter.ags.as_deref())
+            .bind(after_node)
+            .bind(after_id)
+            .bind(i64::from(limit))
+            .fetch_all(super::reader(self))
+            .await?
+            .iter()
+            .map(record_from_row)
+            .collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind), err(level = "debug"))]
+    async fn record_counts(&self, kind: Kind) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT node_id, COUNT(*) FROM records WHERE kind = $1 AND NOT deleted GROUP BY node_id ORDER BY node_id",
+        )
+        .bind(kind.singular())
+        .fetch_all(super::reader(self))
+        .await?)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, after = after, limit = limit), err(level = "debug"))]
+    async fn record_feed_page(&self, kind: Kind, after: i64, limit: u32) -> Result<Vec<FeedRow>, StoreError> {
+        let rows: Vec<(String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT node_id, id, modified, data, standard_version FROM records WHERE kind = $1 AND modified > $2 \
+             ORDER BY modified LIMIT $3",
+        )
+        .bind(kind.singular())
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(super::reader(self))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(node_id, id, modified, data, standard_version)| FeedRow {
+                node_id,
+                id,
+                modified,
+                data,
+                standard_version,
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, node = %node_id, id = %id), err(level = "debug"))]
+    async fn references_of(
+        &self,
+        kind: Kind,
+        node_id: &str,
+        id: &str,
+    ) -> Result<Vec<ReferenceRow>, StoreError> {
+        // Offers keep their references beside them (`offer_references`), the other kinds here.
+        let sql = match kind {
+            Kind::Offer => {
+                "SELECT pointer, target_kind, target_node, target_id FROM offer_references \
+                 WHERE $1 = 'offer' AND node_id = $2 AND offer_id = $3 ORDER BY pointer"
+            }
+            _ => {
+                "SELECT pointer, target_kind, target_node, target_id FROM record_references \
+                 WHERE kind = $1 AND node_id = $2 AND id = $3 ORDER BY pointer"
+            }
+        };
+        sqlx::query(sql)
+            .bind(kind.singular())
+            .bind(node_id)
+            .bind(id)
+            .fetch_all(super::reader(self))
+            .await?
+            .iter()
+            .map(reference_from_row)
+            .collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, node = %node_id, id = %id), err(level = "debug"))]
+    async fn referrers(&self, kind: Kind, node_id: &str, id: &str) -> Result<Vec<Referrer>, StoreError> {
+        let sql = format!(
+            "SELECT kind, node_id, id, pointer FROM ({ALL_REFERENCES}) r \
+             WHERE target_kind = $1 AND target_node = $2 AND target_id = $3 ORDER BY kind, node_id, id, pointer"
+        );
+        sqlx::query(&sql)
+            .bind(kind.singular())
+            .bind(node_id)
+            .bind(id)
+            .fetch_all(super::reader(self))
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Referrer {
+                    kind: kind_of(row.try_get::<&str, _>("kind")?)?,
+                    node_id: row.try_get("node_id")?,
+                    id: row.try_get("id")?,
+                    pointer: row.try_get("pointer")?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(limit = limit), err(level = "debug"))]
+    async fn dangling_references(
+        &self,
+        node_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<DanglingReference>, StoreError> {
+        // One anti-join over the references and the records' primary key.
+        let sql = format!(
+            "SELECT r.kind, r.node_id, r.id, r.pointer, r.target_kind, r.target_node, r.target_id \
+             FROM ({ALL_REFERENCES}) r WHERE (CAST($1 AS TEXT) IS NULL OR r.node_id = $1) AND NOT EXISTS ( \
+               SELECT 1 FROM records t WHERE t.kind = r.target_kind AND t.node_id = r.target_node \
+               AND t.id = r.target_id AND NOT t.deleted) \
+             ORDER BY r.kind, r.node_id, r.id, r.pointer LIMIT $2"
+        );
+        sqlx::query(&sql)
+            .bind(node_id)
+            .bind(i64::from(limit))
+            .fetch_all(super::reader(self))
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DanglingReference {
+                    kind: kind_of(row.try_get::<&str, _>("kind")?)?,
+                    node_id: row.try_get("node_id")?,
+                    id: row.try_get("id")?,
+                    reference: reference_from_row(row)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(from = from, to = to), err(level = "debug"))]
+    async fn project_events(&self, from: i64, to: i64, limit: u32) -> Result<Vec<ProjectEvent>, StoreError> {
+        let rows: Vec<(String, String, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT node_id, id, at, event, status, ags FROM project_history WHERE at >= $1 AND at <= $2 \
+             ORDER BY at, node_id, id, seq LIMIT $3",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(i64::from(limit))
+        .fetch_all(super::reader(self))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(node_id, id, at, event, status, ags)| ProjectEvent { node_id, id, at, event, status, ags })
+            .collect())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(at = at), err(level = "debug"))]
+    async fn projects_at(&self, at: i64) -> Result<Vec<ProjectEvent>, StoreError> {
+        let rows: Vec<(String, String, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT h.node_id, h.id, h.at, h.event, h.status, h.ags FROM project_history h \
+             WHERE h.at <= $1 AND h.event <> 'removed' AND NOT EXISTS ( \
+               SELECT 1 FROM project_history l WHERE l.node_id = h.node_id AND l.id = h.id \
+               AND l.at <= $1 AND l.seq > h.seq) \
+             ORDER BY h.node_id, h.id",
+        )
+        .bind(at)
+        .fetch_all(super::reader(self))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(node_id, id, at, event, status, ags)| ProjectEvent { node_id, id, at, event, status, ags })
+            .collect())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(cutoff = cutoff), err(level = "debug"))]
+    async fn purge_record_tombstones(&self, cutoff: i64) -> Result<u64, StoreError> {
+        let mut write = super::begin_write(self).await?;
+        let sql = format!("DELETE FROM records WHERE {} AND last_changed < $1", super::TOMBSTONE);
+        let n = sqlx::query(&sql).bind(cutoff).execute(&mut *write).await?.rows_affected();
+        super::end_write(write).await?;
+        Ok(n)
+    }
+}

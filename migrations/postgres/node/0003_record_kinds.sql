@@ -1,0 +1,50 @@
+-- Standard 1.1: institutions, networks and projects beside offers. Each kind has its own table,
+-- shaped exactly as `offers`, and so its own feed (the table ordered by (modified, id)); change
+-- numbers for every kind come from the one counter in `node_state`, so each feed's numbers grow
+-- in commit order. The SQLite migration of the same number creates the same schema.
+
+CREATE TABLE organizations (
+    id TEXT PRIMARY KEY COLLATE "C",
+    modified BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE,
+    data TEXT,
+    data_hash BYTEA,
+    standard_version TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    CHECK ((NOT deleted) = (data IS NOT NULL))
+);
+CREATE UNIQUE INDEX organizations_feed_order ON organizations (modified, id);
+CREATE INDEX organizations_tombstone_age ON organizations (updated_at) WHERE deleted;
+
+CREATE TABLE networks (
+    id TEXT PRIMARY KEY COLLATE "C",
+    modified BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE,
+    data TEXT,
+    data_hash BYTEA,
+    standard_version TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    CHECK ((NOT deleted) = (data IS NOT NULL))
+);
+CREATE UNIQUE INDEX networks_feed_order ON networks (modified, id);
+CREATE INDEX networks_tombstone_age ON networks (updated_at) WHERE deleted;
+
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY COLLATE "C",
+    modified BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE,
+    data TEXT,
+    data_hash BYTEA,
+    standard_version TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    CHECK ((NOT deleted) = (data IS NOT NULL))
+);
+CREATE UNIQUE INDEX projects_feed_order ON projects (modified, id);
+CREATE INDEX projects_tombstone_age ON projects (updated_at) WHERE deleted;
+
+-- The kind of records a push or a pending upload holds (`offer`, `organization`, …).
+ALTER TABLE imports ADD COLUMN kind TEXT NOT NULL DEFAULT 'offer';
+ALTER TABLE pending_imports ADD COLUMN kind TEXT NOT NULL DEFAULT 'offer';
