@@ -15,8 +15,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::routing::get;
-use axum::{Json, Router};
 use lotse_http::Problem;
 use lotse_http::health::Readiness;
 use tokio::net::TcpListener;

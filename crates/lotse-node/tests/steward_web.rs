@@ -590,3 +590,69 @@ async fn right_to_left_texts_get_their_direction() {
     );
     n.node.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn networks_are_kept_through_their_own_form_with_coordinators_and_references() {
+    each_node(no_change, async |n| {
+        let organization = json!({
+            "id": "vhs-1", "name": {"de": "Volkshochschule"}, "kind": "volkshochschule",
+            "service_area": ["05113000"]
+        });
+        assert_eq!(n.post_json("/api/v1/organizations", &organization).await.status(), 200);
+        let mut b = Browser::new(n.node.url());
+        assert_eq!(b.login_token(&n.steward).await.status, StatusCode::SEE_OTHER);
+        let page = b.get("/netzwerke/neu").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("name=\"/coordinators/0/name\""), "a coordinator row");
+        assert!(page.body.contains("name=\"/how_to_join/de\""), "the network's texts");
+        let csrf = Browser::csrf_of(&page);
+        let mut pairs = form_pairs(&page.body);
+        set_pair(&mut pairs, "_csrf", &csrf);
+        set_pair(&mut pairs, "/id", "net-1");
+        set_pair(&mut pairs, "/name/de", "Netzwerk Frühe Hilfen");
+        set_pair(&mut pairs, "/service_area", "05113000");
+        set_pair(&mut pairs, "/members", "vhs-1, fehlt-1, muelheim/kita-1");
+        set_pair(&mut pairs, "/coordinators/0/name", "Dana Beispiel");
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+
+        // Without a way to reach the coordinator the standard refuses the network, at its field.
+        let r = b.post_form("/netzwerke/neu", &borrowed).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("Keine Koordinationsperson hat eine E-Mail-Adresse"), "{}", r.body);
+        assert!(n.node.store().get(Kind::Network, "net-1").await.unwrap().is_none());
+
+        // The check while typing warns about the member this node does not hold.
+        set_pair(&mut pairs, "/coordinators/0/email", "dana@example.org");
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let req = b
+            .client
+            .post(format!("{}/netzwerke/pruefen", b.base))
+            .header("x-csrf-token", &csrf)
+            .header("accept", "application/json")
+            .form(&borrowed);
+        let check: Value = serde_json::from_str(&b.send(req).await.body).unwrap();
+        let codes: Vec<&str> = check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["error"]["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["reference_not_found"], "{check}");
+        assert_eq!(check["findings"][0]["field_id"], "f-members");
+
+        // Saved: in the network list and the feed of networks, references as objects.
+        let r = b.post_form("/netzwerke/neu", &borrowed).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let stored: Value =
+            serde_json::from_str(&n.node.store().get(Kind::Network, "net-1").await.unwrap().unwrap().data)
+                .unwrap();
+        assert_eq!(stored["members"][2], json!({"node": "muelheim", "id": "kita-1"}));
+        let list = b.get("/netzwerke").await;
+        assert!(list.body.contains("Netzwerk Frühe Hilfen"), "{}", list.body);
+        let edit = b.get("/netzwerke/net-1").await;
+        assert!(edit.body.contains("vhs-1, fehlt-1, muelheim/kita-1"), "references read back as typed");
+        assert_eq!(n.node.store().list_imports(None, 1).await.unwrap()[0].kind, Kind::Network);
+        assert_eq!(b.get("/netzwerke/gibt-es-nicht").await.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}

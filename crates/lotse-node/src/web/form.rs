@@ -1,14 +1,18 @@
-//! The offer form: its fields, the conversion between form values and the standard's JSON, and
-//! the placement of the validator's findings next to the fields.
+//! The record forms — offers, institutions, networks, projects: their fields, the conversion
+//! between form values and the standard's JSON, and the placement of the validator's findings
+//! next to the fields.
 //!
 //! Every form field is named by the JSON pointer it fills (`/title/de`, `/locations/0/street`),
 //! so a finding's pointer leads straight to its field. There is no rule here: the JSON built
 //! from the form goes through the standard's validator (the same call as the API), and its
 //! findings, codes and messages are shown as they are. The JavaScript check while typing posts
-//! the form to [`super::offers::check`], which runs this same code.
+//! the form to [`super::offers::check`], which runs this same code. Each kind has a
+//! [`Layout`] ([`layout`]): its texts by language, sections of plain fields, repeated rows and
+//! the members the form replaces; the code around them is one for every kind.
 
 use std::collections::BTreeMap;
 
+use lotse_standard::rpde::Kind as RecordKind;
 use lotse_standard::vocab::{Vocabulary, vocabularies};
 use lotse_web::Lang;
 use serde_json::{Map, Value};
@@ -19,9 +23,9 @@ use crate::ingest::report::ReportFinding;
 pub type Values = BTreeMap<String, Vec<String>>;
 
 /// Turns decoded form pairs into [`Values`]. Fields starting with `_` (the CSRF token, the
-/// extra language row) are not part of the offer; the extra language row becomes the regular
-/// `/title/{code}` and `/description/{code}` fields.
-pub fn values_from_pairs(pairs: Vec<(String, String)>) -> Values {
+/// extra language row) are not part of the record; the extra language row becomes the regular
+/// `/{part}/{code}` fields of the layout's texts (`/title/{code}`, `/description/{code}`, …).
+pub fn values_from_pairs(layout: &Layout, pairs: Vec<(String, String)>) -> Values {
     let mut values = Values::new();
     let mut extra: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in pairs {
@@ -33,7 +37,7 @@ pub fn values_from_pairs(pairs: Vec<(String, String)>) -> Values {
     }
     let code = extra.get("lang").map(|c| c.trim().to_owned()).unwrap_or_default();
     if !code.is_empty() && !code.contains('/') && !code.contains('~') {
-        for part in ["title", "description"] {
+        for part in layout.texts.iter().map(|t| t.part) {
             if let Some(text) = extra.get(part).filter(|t| !t.trim().is_empty()) {
                 values.entry(format!("/{part}/{code}")).or_default().push(text.clone());
             }
@@ -65,6 +69,11 @@ enum Kind {
     List,
     /// Comma-separated text as an array.
     CommaList,
+    /// A reference (standard 1.1): `id` or `node/id` as typed; a stored reference object is
+    /// shown in the same form.
+    Ref,
+    /// Comma-separated references as an array.
+    RefList,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -130,13 +139,22 @@ fn v_accessibility() -> &'static Vocabulary {
 fn v_weekdays() -> &'static Vocabulary {
     &vocabularies().weekdays
 }
+fn v_school_types() -> &'static Vocabulary {
+    &vocabularies().school_types
+}
+fn v_link_purposes() -> &'static Vocabulary {
+    &vocabularies().link_purposes
+}
+fn v_project_statuses() -> &'static Vocabulary {
+    &vocabularies().project_statuses
+}
 
 use Control::{Checks, Input, Multi, Select, TextArea};
-use Kind::{CommaList, List, Num, Str};
+use Kind::{CommaList, List, Num, Ref, RefList, Str};
 
 /// The sections of plain fields, each with its legend, in the order shown. Titles and
 /// descriptions, places and opening hours are rows added by [`build`].
-const SECTIONS: &[(&str, &str, &[Spec])] = &[
+const OFFER_SECTIONS: &[(&str, &str, &[Spec])] = &[
     (
         "Art und Status",
         "Type and status",
@@ -155,6 +173,14 @@ const SECTIONS: &[(&str, &str, &[Spec])] = &[
             spec("/provider/kind", "Art des Anbieters", "Kind of provider", Select(v_provider_kinds), Str)
                 .required(),
             spec("/provider/url", "Webseite des Anbieters", "Provider's website", Input("url"), Str),
+            spec(
+                "/provider/ref",
+                "Einrichtung des Anbieters",
+                "The provider's institution",
+                Input("text"),
+                Ref,
+            )
+            .hint(REF_DE, REF_EN),
         ],
     ),
     (
@@ -234,7 +260,22 @@ const SECTIONS: &[(&str, &str, &[Spec])] = &[
             spec("/verified_at", "Zuletzt geprüft am", "Last checked on", Input("date"), Str),
         ],
     ),
+    (
+        "Netzwerke und Projekte",
+        "Networks and projects",
+        &[
+            spec("/networks", "Netzwerke", "Networks", Input("text"), RefList).hint(REFS_DE, REFS_EN),
+            spec("/projects", "Projekte", "Projects", Input("text"), RefList).hint(REFS_DE, REFS_EN),
+        ],
+    ),
 ];
+
+const REF_DE: &str = "ID einer Einrichtung dieser Stelle, oder Knoten/ID einer anderen Stelle";
+const REF_EN: &str = "The id of an institution of this node, or node/id of another node";
+const REFS_DE: &str = "IDs dieser Stelle oder Knoten/ID anderer Stellen, durch Komma getrennt";
+const REFS_EN: &str = "Ids of this node or node/id of other nodes, separated by commas";
+const AGS_DE: &str = "Amtliche Gemeindeschlüssel, durch Komma getrennt, z. B. 05117000";
+const AGS_EN: &str = "Official municipality keys separated by commas, e.g. 05117000";
 
 /// The fields of one place (`/locations/{i}/…`).
 const LOCATION: &[Spec] = &[
@@ -258,14 +299,14 @@ const OPENING: &[Spec] = &[
 ];
 
 /// Row groups: the array's pointer, the row fields, the legend.
-const ROWS: &[(&str, &[Spec], &str, &str)] = &[
+const OFFER_ROWS: &[(&str, &[Spec], &str, &str)] = &[
     ("/locations", LOCATION, "Ort", "Place"),
     ("/schedule/opening_hours", OPENING, "Öffnungszeiten", "Opening hours"),
 ];
 
 /// Keys the form replaces entirely; everything else of a stored offer (e.g. `eligibility`,
 /// `provider.identifiers`) is kept as it was.
-const REPLACED: &[&str] = &[
+const OFFER_REPLACED: &[&str] = &[
     "/offer_type",
     "/categories",
     "/status",
@@ -288,10 +329,328 @@ const REPLACED: &[&str] = &[
     "/url",
     "/valid_until",
     "/verified_at",
+    "/provider/ref",
+    "/networks",
+    "/projects",
 ];
 
-/// Languages whose title and description fields are always shown.
+/// Languages whose text fields are always shown.
 const ALWAYS_LANGS: &[&str] = &["de", "en"];
+
+/// A text of the record in every language (`title`, `description`, …).
+#[derive(Debug, Clone, Copy)]
+pub struct TextPart {
+    pub part: &'static str,
+    de: &'static str,
+    en: &'static str,
+    /// A long text (a text area).
+    long: bool,
+    /// Required in German.
+    required: bool,
+}
+
+const fn text(
+    part: &'static str,
+    de: &'static str,
+    en: &'static str,
+    long: bool,
+    required: bool,
+) -> TextPart {
+    TextPart { part, de, en, long, required }
+}
+
+/// What a kind's form shows and fills.
+pub struct Layout {
+    pub kind: RecordKind,
+    pub texts: &'static [TextPart],
+    sections: &'static [(&'static str, &'static str, &'static [Spec])],
+    rows: &'static [(&'static str, &'static [Spec], &'static str, &'static str)],
+    replaced: &'static [&'static str],
+}
+
+/// The form of a kind.
+pub fn layout(kind: RecordKind) -> &'static Layout {
+    match kind {
+        RecordKind::Offer => &OFFER,
+        RecordKind::Organization => &ORGANIZATION,
+        RecordKind::Network => &NETWORK,
+        RecordKind::Project => &PROJECT,
+    }
+}
+
+static OFFER: Layout = Layout {
+    kind: RecordKind::Offer,
+    texts: &[
+        text("title", "Titel", "Title", false, true),
+        text("description", "Beschreibung", "Description", true, true),
+    ],
+    sections: OFFER_SECTIONS,
+    rows: OFFER_ROWS,
+    replaced: OFFER_REPLACED,
+};
+
+/// The fields of a contact (`/contact/…`), shared by the kinds beside offers.
+const CONTACT: (&str, &str, &[Spec]) = (
+    "Kontakt",
+    "Contact",
+    &[
+        spec("/contact/name", "Ansprechperson", "Contact person", Input("text"), Str),
+        spec("/contact/email", "E-Mail", "E-mail", Input("email"), Str),
+        spec("/contact/phone", "Telefon", "Phone", Input("tel"), Str),
+        spec("/contact/url", "Kontaktseite", "Contact page", Input("url"), Str),
+    ],
+);
+
+/// The fields of an institution's place, with one line of opening hours.
+const ORG_LOCATION: &[Spec] = &[
+    spec("name", "Name des Orts", "Name of the place", Input("text"), Str),
+    spec("street", "Straße und Hausnummer", "Street and number", Input("text"), Str).required(),
+    spec("postcode", "Postleitzahl", "Postcode", Input("text"), Str).required(),
+    spec("city", "Ort", "City", Input("text"), Str).required(),
+    spec("ags", "Gemeindeschlüssel (AGS)", "Municipality key (AGS)", Input("text"), Str).required().hint(
+        "8 Ziffern, z. B. 05117000 für Mülheim an der Ruhr",
+        "8 digits, e.g. 05117000 for Mülheim an der Ruhr",
+    ),
+    spec("lat", "Breitengrad", "Latitude", Input("text"), Num),
+    spec("lon", "Längengrad", "Longitude", Input("text"), Num),
+    spec("accessibility", "Barrierefreiheit", "Accessibility", Checks(v_accessibility), List),
+    spec("opening_hours/0/days", "Geöffnet an", "Open on", Checks(v_weekdays), List),
+    spec("opening_hours/0/opens", "Öffnet um", "Opens at", Input("time"), Str),
+    spec("opening_hours/0/closes", "Schließt um", "Closes at", Input("time"), Str),
+];
+
+/// The fields of a link with its purpose.
+const LINK: &[Spec] = &[
+    spec("purpose", "Zweck", "Purpose", Select(v_link_purposes), Str),
+    spec("url", "Adresse", "Address", Input("url"), Str),
+];
+
+static ORGANIZATION: Layout = Layout {
+    kind: RecordKind::Organization,
+    texts: &[
+        text("name", "Name", "Name", false, true),
+        text("description", "Beschreibung", "Description", true, false),
+    ],
+    sections: &[
+        (
+            "Art",
+            "Kind",
+            &[
+                spec("/kind", "Art der Einrichtung", "Kind of institution", Select(v_provider_kinds), Str)
+                    .required(),
+                spec("/school_type", "Schulform", "School type", Select(v_school_types), Str)
+                    .hint("Nur bei Schulen.", "Schools only."),
+                spec("/part_of", "Gehört zu", "Part of", Input("text"), Ref).hint(REF_DE, REF_EN),
+            ],
+        ),
+        (
+            "Für wen",
+            "For whom",
+            &[
+                spec("/life_phases", "Lebensphasen", "Life phases", Checks(v_life_phases), List),
+                spec("/languages", "Gesprochene Sprachen", "Languages spoken", Input("text"), CommaList)
+                    .hint(
+                        "ISO-639-1-Codes, durch Komma getrennt, z. B. de, tr, ar",
+                        "ISO 639-1 codes separated by commas, e.g. de, tr, ar",
+                    ),
+                spec(
+                    "/service_area",
+                    "Gemeinden (ohne festen Ort)",
+                    "Municipalities (without a fixed place)",
+                    Input("text"),
+                    CommaList,
+                )
+                .hint(AGS_DE, AGS_EN),
+            ],
+        ),
+        CONTACT,
+        (
+            "Webseite",
+            "Website",
+            &[
+                spec("/url", "Webseite", "Website", Input("url"), Str),
+                spec("/verified_at", "Zuletzt geprüft am", "Last checked on", Input("date"), Str),
+            ],
+        ),
+    ],
+    rows: &[("/locations", ORG_LOCATION, "Ort", "Place"), ("/links", LINK, "Link", "Link")],
+    replaced: &[
+        "/name",
+        "/description",
+        "/kind",
+        "/school_type",
+        "/part_of",
+        "/life_phases",
+        "/languages",
+        "/service_area",
+        "/contact",
+        "/url",
+        "/verified_at",
+        "/locations",
+        "/links",
+    ],
+};
+
+/// The fields of a network's coordinator.
+const COORDINATOR: &[Spec] = &[
+    spec("name", "Name", "Name", Input("text"), Str).required(),
+    spec("role", "Aufgabe", "Role", Input("text"), Str),
+    spec("email", "E-Mail", "E-mail", Input("email"), Str),
+    spec("phone", "Telefon", "Phone", Input("tel"), Str),
+    spec("organization", "Einrichtung", "Institution", Input("text"), Ref).hint(REF_DE, REF_EN),
+];
+
+static NETWORK: Layout = Layout {
+    kind: RecordKind::Network,
+    texts: &[
+        text("name", "Name", "Name", false, true),
+        text("topic", "Thema", "Topic", false, false),
+        text("description", "Beschreibung", "Description", true, false),
+        text("meeting_schedule", "Treffen", "Meetings", false, false),
+        text("how_to_join", "Mitmachen", "How to join", true, false),
+    ],
+    sections: &[
+        (
+            "Mitglieder und Gebiet",
+            "Members and area",
+            &[
+                spec(
+                    "/members",
+                    "Mitglieder (Einrichtungen)",
+                    "Members (institutions)",
+                    Input("text"),
+                    RefList,
+                )
+                .hint(REFS_DE, REFS_EN),
+                spec("/service_area", "Gemeinden", "Municipalities", Input("text"), CommaList)
+                    .required()
+                    .hint(AGS_DE, AGS_EN),
+                spec("/life_phases", "Lebensphasen", "Life phases", Checks(v_life_phases), List),
+                spec("/target_groups", "Zielgruppen", "Target groups", Checks(v_target_groups), List),
+            ],
+        ),
+        CONTACT,
+        (
+            "Webseite",
+            "Website",
+            &[
+                spec("/url", "Webseite", "Website", Input("url"), Str),
+                spec("/verified_at", "Zuletzt geprüft am", "Last checked on", Input("date"), Str),
+            ],
+        ),
+    ],
+    rows: &[("/coordinators", COORDINATOR, "Koordination", "Coordinator")],
+    replaced: &[
+        "/name",
+        "/topic",
+        "/description",
+        "/meeting_schedule",
+        "/how_to_join",
+        "/members",
+        "/service_area",
+        "/life_phases",
+        "/target_groups",
+        "/contact",
+        "/url",
+        "/verified_at",
+        "/coordinators",
+    ],
+};
+
+/// The fields of a project's funding.
+const FUNDING: &[Spec] = &[
+    spec("programme", "Förderprogramm", "Funding programme", Input("text"), Str),
+    spec("funder", "Fördermittelgeber", "Funder", Input("text"), Str),
+    spec("code", "Kennzeichen", "Code", Input("text"), Str),
+];
+
+static PROJECT: Layout = Layout {
+    kind: RecordKind::Project,
+    texts: &[
+        text("title", "Titel", "Title", false, true),
+        text("summary", "Kurzbeschreibung", "Summary", true, true),
+        text("goals", "Ziele", "Goals", true, false),
+        text("description", "Beschreibung", "Description", true, false),
+        text("outcomes", "Ergebnisse", "Outcomes", true, false),
+    ],
+    sections: &[
+        (
+            "Stand und Zeitraum",
+            "Status and period",
+            &[
+                spec("/status", "Stand", "Status", Select(v_project_statuses), Str).required(),
+                spec("/period/start", "Beginn", "Start", Input("date"), Str).required(),
+                spec("/period/end", "Ende", "End", Input("date"), Str)
+                    .hint("Leer: laufend.", "Empty: ongoing."),
+            ],
+        ),
+        (
+            "Bildungsbiografie und Zielgruppen",
+            "Education biography and target groups",
+            &[
+                spec("/life_phases", "Lebensphasen", "Life phases", Checks(v_life_phases), List).required(),
+                spec("/target_groups", "Zielgruppen", "Target groups", Checks(v_target_groups), List),
+            ],
+        ),
+        (
+            "Träger und Partner",
+            "Responsible and partners",
+            &[
+                spec(
+                    "/responsible",
+                    "Verantwortliche Einrichtung",
+                    "Responsible institution",
+                    Input("text"),
+                    Ref,
+                )
+                .hint(REF_DE, REF_EN),
+                spec("/partners", "Partner", "Partners", Input("text"), RefList).hint(REFS_DE, REFS_EN),
+                spec(
+                    "/service_area",
+                    "Gemeinden (ohne festen Ort)",
+                    "Municipalities (without a fixed place)",
+                    Input("text"),
+                    CommaList,
+                )
+                .hint(AGS_DE, AGS_EN),
+            ],
+        ),
+        CONTACT,
+        (
+            "Webseite",
+            "Website",
+            &[
+                spec("/url", "Webseite", "Website", Input("url"), Str),
+                spec("/verified_at", "Zuletzt geprüft am", "Last checked on", Input("date"), Str),
+            ],
+        ),
+    ],
+    rows: &[
+        ("/locations", LOCATION, "Ort", "Place"),
+        ("/funding", FUNDING, "Förderung", "Funding"),
+        ("/links", LINK, "Link", "Link"),
+    ],
+    replaced: &[
+        "/title",
+        "/summary",
+        "/goals",
+        "/description",
+        "/outcomes",
+        "/status",
+        "/period",
+        "/life_phases",
+        "/target_groups",
+        "/responsible",
+        "/partners",
+        "/service_area",
+        "/contact",
+        "/url",
+        "/verified_at",
+        "/locations",
+        "/funding",
+        "/links",
+    ],
+};
 
 /// The offer built from the form, and how its array rows map back to the form's rows.
 pub struct Built {
@@ -319,7 +678,8 @@ fn json_of(kind: Kind, raw: &[String]) -> Option<Value> {
         }),
         Kind::List => (!nonempty.is_empty())
             .then(|| Value::Array(nonempty.iter().map(|v| Value::String((*v).into())).collect())),
-        Kind::CommaList => {
+        Kind::Ref => nonempty.first().map(|v| Value::String((*v).to_owned())),
+        Kind::CommaList | Kind::RefList => {
             let items: Vec<Value> = nonempty
                 .iter()
                 .flat_map(|v| v.split(','))
@@ -389,10 +749,10 @@ fn rows_in(values: &Values, group: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Builds the offer from the form's values, on top of `base` (the stored offer when editing).
-pub fn to_offer(values: &Values, base: Option<&Value>, id: Option<&str>) -> Built {
+/// Builds the record from the form's values, on top of `base` (the stored record when editing).
+pub fn to_record(layout: &Layout, values: &Values, base: Option<&Value>, id: Option<&str>) -> Built {
     let mut offer = base.cloned().filter(Value::is_object).unwrap_or_else(|| Value::Object(Map::new()));
-    for ptr in REPLACED {
+    for ptr in layout.replaced {
         remove(&mut offer, ptr);
     }
     if let Some(id) = id {
@@ -401,13 +761,14 @@ pub fn to_offer(values: &Values, base: Option<&Value>, id: Option<&str>) -> Buil
         set(&mut offer, "/id", v);
     }
     for (name, raw) in values {
-        if (name.starts_with("/title/") || name.starts_with("/description/"))
-            && let Some(v) = json_of(Kind::Str, raw)
-        {
+        let is_text = layout.texts.iter().any(|t| {
+            name.strip_prefix('/').and_then(|n| n.strip_prefix(t.part)).is_some_and(|r| r.starts_with('/'))
+        });
+        if is_text && let Some(v) = json_of(Kind::Str, raw) {
             set(&mut offer, name, v);
         }
     }
-    for (_, _, specs) in SECTIONS {
+    for (_, _, specs) in layout.sections {
         for s in *specs {
             if let Some(v) = values.get(s.ptr).and_then(|raw| json_of(s.kind, raw)) {
                 set(&mut offer, s.ptr, v);
@@ -415,7 +776,7 @@ pub fn to_offer(values: &Values, base: Option<&Value>, id: Option<&str>) -> Buil
         }
     }
     let mut row_map = Vec::new();
-    for (group, specs, _, _) in ROWS {
+    for (group, specs, _, _) in layout.rows {
         let mut next = 0;
         for i in 0..rows_in(values, group) {
             let form_prefix = format!("{group}/{i}");
@@ -438,8 +799,8 @@ pub fn to_offer(values: &Values, base: Option<&Value>, id: Option<&str>) -> Buil
     Built { offer, row_map }
 }
 
-/// Form values of a stored offer.
-pub fn values_of(offer: &Value) -> Values {
+/// Form values of a stored record.
+pub fn values_of(layout: &Layout, offer: &Value) -> Values {
     let mut values = Values::new();
     let text = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
@@ -447,12 +808,23 @@ pub fn values_of(offer: &Value) -> Values {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     };
+    // A stored reference is an object; the form shows it as the steward types it.
+    let reference = |v: &Value| match v {
+        Value::Object(_) => {
+            serde_json::from_value::<lotse_standard::model::Reference>(v.clone()).ok().map(|r| r.to_string())
+        }
+        other => text(other),
+    };
     let mut put = |name: String, kind: Kind, v: &Value| {
         let list = match (kind, v) {
             (Kind::List, Value::Array(items)) => items.iter().filter_map(text).collect(),
             (Kind::CommaList, Value::Array(items)) => {
                 vec![items.iter().filter_map(text).collect::<Vec<_>>().join(", ")]
             }
+            (Kind::RefList, Value::Array(items)) => {
+                vec![items.iter().filter_map(reference).collect::<Vec<_>>().join(", ")]
+            }
+            (Kind::Ref, v) => reference(v).into_iter().collect(),
             (_, v) => text(v).into_iter().collect(),
         };
         values.insert(name, list);
@@ -460,25 +832,25 @@ pub fn values_of(offer: &Value) -> Values {
     if let Some(id) = offer.get("id") {
         put("/id".into(), Kind::Str, id);
     }
-    for part in ["title", "description"] {
+    for part in layout.texts.iter().map(|t| t.part) {
         if let Some(Value::Object(map)) = offer.get(part) {
             for (lang, v) in map {
                 put(format!("/{part}/{lang}"), Kind::Str, v);
             }
         }
     }
-    for (_, _, specs) in SECTIONS {
+    for (_, _, specs) in layout.sections {
         for s in *specs {
             if let Some(v) = offer.pointer(s.ptr) {
                 put(s.ptr.to_owned(), s.kind, v);
             }
         }
     }
-    for (group, specs, _, _) in ROWS {
+    for (group, specs, _, _) in layout.rows {
         if let Some(Value::Array(rows)) = offer.pointer(group) {
             for (i, row) in rows.iter().enumerate() {
                 for s in *specs {
-                    if let Some(v) = row.get(s.ptr) {
+                    if let Some(v) = row.pointer(&format!("/{}", s.ptr)) {
                         put(format!("{group}/{i}/{}", s.ptr), s.kind, v);
                     }
                 }
@@ -621,13 +993,13 @@ fn language_label(lang: Lang, code: &str) -> String {
 }
 
 /// The whole form: sections with their fields, values filled in.
-pub fn build(lang: Lang, values: &Values) -> Vec<Section> {
+pub fn build(layout: &Layout, lang: Lang, values: &Values) -> Vec<Section> {
     let mut sections = Vec::new();
-    // Titles and descriptions: German and English always, every other language present, and
-    // (in the template) one empty row to add a language.
+    // The texts: German and English always, every other language present, and (in the
+    // template) one empty row to add a language.
     let mut langs: Vec<String> = ALWAYS_LANGS.iter().map(|s| (*s).to_owned()).collect();
     for k in values.keys() {
-        let code = k.strip_prefix("/title/").or_else(|| k.strip_prefix("/description/"));
+        let code = layout.texts.iter().find_map(|t| k.strip_prefix(&format!("/{}/", t.part)));
         if let Some(code) = code
             && !langs.iter().any(|l| l == code)
         {
@@ -638,27 +1010,29 @@ pub fn build(lang: Lang, values: &Values) -> Vec<Section> {
         let name = language_label(lang, code);
         let dir = lotse_web::dir_of(code);
         let mut fields = Vec::new();
-        for (part, de, en, control, required) in [
-            ("title", "Titel", "Title", Input("text"), code == "de"),
-            ("description", "Beschreibung", "Description", TextArea, code == "de"),
-        ] {
-            let s = Spec { ptr: "", de, en, control, kind: Kind::Str, required, hint: None };
-            let mut f = field(lang, format!("/{part}/{code}"), &s, values);
-            f.label = format!("{} ({name})", lang.t(de, en));
+        for t in layout.texts {
+            let control = if t.long { TextArea } else { Input("text") };
+            let required = t.required && code == "de";
+            let s = Spec { ptr: "", de: t.de, en: t.en, control, kind: Kind::Str, required, hint: None };
+            let mut f = field(lang, format!("/{}/{code}", t.part), &s, values);
+            f.label = format!("{} ({name})", lang.t(t.de, t.en));
             f.text_lang = Some(code.clone());
             f.dir = dir;
             fields.push(f);
         }
-        sections.push(Section {
-            legend: format!("{} – {name}", lang.t("Titel und Beschreibung", "Title and description")),
-            fields,
-        });
+        let legend = match layout.kind {
+            RecordKind::Offer | RecordKind::Project => {
+                lang.t("Titel und Beschreibung", "Title and description")
+            }
+            _ => lang.t("Name und Beschreibung", "Name and description"),
+        };
+        sections.push(Section { legend: format!("{legend} – {name}"), fields });
     }
-    for (de, en, specs) in SECTIONS {
+    for (de, en, specs) in layout.sections {
         let fields = specs.iter().map(|s| field(lang, s.ptr.to_owned(), s, values)).collect();
         sections.push(Section { legend: lang.t(de, en).to_owned(), fields });
     }
-    for (group, specs, de, en) in ROWS {
+    for (group, specs, de, en) in layout.rows {
         // One empty row more than filled ones, so that a place or a time can be added.
         let n = rows_in(values, group) + 1;
         for i in 0..n {
@@ -668,6 +1042,29 @@ pub fn build(lang: Lang, values: &Values) -> Vec<Section> {
         }
     }
     sections
+}
+
+/// The fields of the extra language row: the layout's texts in a language the steward names
+/// (`_extra_lang`), named `_extra_{part}`; [`values_from_pairs`] turns them into the text fields.
+pub fn extra_fields(layout: &Layout, lang: Lang) -> Vec<Field> {
+    layout
+        .texts
+        .iter()
+        .map(|t| Field {
+            name: format!("_extra_{}", t.part),
+            id: format!("f-extra-{}", t.part.replace('_', "-")),
+            label: format!("{} {}", lang.t(t.de, t.en), lang.t("in dieser Sprache", "in this language")),
+            hint: None,
+            control: if t.long { "textarea" } else { "input" },
+            input_type: "text",
+            value: String::new(),
+            options: Vec::new(),
+            required: false,
+            text_lang: None,
+            dir: "auto",
+            errors: Vec::new(),
+        })
+        .collect()
 }
 
 /// The label of a finding's severity, in words (never colour alone).
@@ -773,11 +1170,42 @@ mod tests {
             "contact": {"email": "a@b.de"},
             "valid_until": "2099-12-31"
         });
-        let values = values_of(&offer);
+        let values = values_of(&OFFER, &offer);
         assert_eq!(values["/languages"], ["de, ar"]);
         assert_eq!(values["/locations/0/accessibility"], ["wheelchair"]);
-        let built = to_offer(&values, Some(&offer), Some("a1"));
+        let built = to_record(&OFFER, &values, Some(&offer), Some("a1"));
         assert_eq!(built.offer, offer);
+    }
+
+    #[test]
+    fn the_other_kinds_round_trip_with_references_rows_and_nested_hours() {
+        let network = json!({
+            "id": "n1",
+            "name": {"de": "Netzwerk Frühe Hilfen", "en": "Early help network"},
+            "how_to_join": {"de": "Schreiben Sie uns."},
+            "coordinators": [{"name": "Dana Beispiel", "email": "d@example.org", "organization": {"node": "muelheim", "id": "kita-1"}}],
+            "members": [{"id": "vhs-1"}, {"node": "muelheim", "id": "kita-1"}],
+            "service_area": ["05113000", "05117000"]
+        });
+        let values = values_of(&NETWORK, &network);
+        assert_eq!(values["/members"], ["vhs-1, muelheim/kita-1"]);
+        assert_eq!(values["/coordinators/0/organization"], ["muelheim/kita-1"]);
+        let built = to_record(&NETWORK, &values, Some(&network), Some("n1"));
+        // References come back as the steward typed them; the standard reads both forms.
+        assert_eq!(built.offer["members"], json!(["vhs-1", "muelheim/kita-1"]));
+        assert_eq!(built.offer["how_to_join"], network["how_to_join"]);
+        let organization = json!({
+            "id": "k1",
+            "name": {"de": "Kita"},
+            "kind": "kita",
+            "locations": [{"street": "Weg 1", "postcode": "45468", "city": "Mülheim", "ags": "05117000",
+                "opening_hours": [{"days": ["mo"], "opens": "08:00", "closes": "16:00"}]}]
+        });
+        let values = values_of(&ORGANIZATION, &organization);
+        assert_eq!(values["/locations/0/opening_hours/0/opens"], ["08:00"]);
+        assert_eq!(to_record(&ORGANIZATION, &values, None, Some("k1")).offer, organization);
+        let sections = build(&PROJECT, Lang::En, &Values::new());
+        assert!(sections.iter().flat_map(|s| &s.fields).any(|f| f.name == "/summary/de" && f.required));
     }
 
     #[test]
@@ -790,12 +1218,12 @@ mod tests {
             ("_extra_lang".to_owned(), "fa".to_owned()),
             ("_extra_title".to_owned(), "دوره".to_owned()),
         ];
-        let values = values_from_pairs(pairs);
-        let built = to_offer(&values, None, Some("x"));
+        let values = values_from_pairs(&OFFER, pairs);
+        let built = to_record(&OFFER, &values, None, Some("x"));
         assert_eq!(built.offer["locations"], json!([{"street": "Weg 1"}]));
         assert_eq!(built.offer["cost"]["amount_eur"], json!(12.5));
         assert_eq!(built.offer["title"]["fa"], json!("دوره"));
-        let mut sections = build(Lang::De, &values);
+        let mut sections = build(&OFFER, Lang::De, &values);
         let finding = ReportFinding {
             record: 0,
             id: None,

@@ -46,18 +46,31 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let assets = lotse_web::assets::Assets::shared()
         .with("node/steward.js", "text/javascript", include_bytes!("../../assets/steward.js"))
         .router();
-    let pages = Router::new()
+    let mut pages = Router::new();
+    // Each kind's pages under its own path, the kind handed to the handlers by the route.
+    for kind in lotse_standard::rpde::Kind::ALL {
+        let root = page::records_root(kind);
+
+        pages = pages
+            .route(root, get(offers::list).layer(Extension(kind)))
+            .route(&format!("{root}/neu"), get(offers::new_form).post(offers::create).layer(Extension(kind)))
+            .route(&format!("{root}/pruefen"), post(offers::check).layer(Extension(kind)))
+            .route(
+                &format!("{root}/{{id}}"),
+                get(offers::edit_form).post(offers::update).layer(Extension(kind)),
+            )
+            .route(
+                &format!("{root}/{{id}}/loeschen"),
+                get(offers::delete_form).post(offers::delete).layer(Extension(kind)),
+            );
+    }
+    let pages = pages
         .route("/", get(|| async { Redirect::to("/angebote") }))
         // Browsers ask for an icon on every site; an empty answer keeps their consoles free of
         // a 404 (the layout declares no icon).
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/anmelden", get(login::login_page).post(login::login))
         .route("/abmelden", post(login::logout))
-        .route("/angebote", get(offers::list))
-        .route("/angebote/neu", get(offers::new_form).post(offers::create))
-        .route("/angebote/pruefen", post(offers::check))
-        .route("/angebote/{id}", get(offers::edit_form).post(offers::update))
-        .route("/angebote/{id}/loeschen", get(offers::delete_form).post(offers::delete))
         .route("/hochladen", get(upload::form).post(upload::upload))
         .route("/hochladen/{id}", get(upload::show))
         .route("/hochladen/{id}/bestaetigen", post(upload::confirm))

@@ -1,13 +1,16 @@
-//! `/angebote…`: the list of this node's offers (paged, searchable), the form to create and edit
-//! one, the check while typing, and deleting with a confirmation.
+//! The steward's records — `/angebote…` for offers, `/einrichtungen…`, `/netzwerke…`,
+//! `/projekte…` for the kinds of standard 1.1: the list of this node's records (paged,
+//! searchable), the form to create and edit one ([`form::layout`] of the kind), the check while
+//! typing, and deleting with a confirmation. Each kind's routes carry the kind
+//! (`Extension<Kind>`); the handlers are one for every kind.
 //!
-//! Saving goes through the same push as `PUT /api/v1/offers/{id}` ([`crate::ingest::push_as`]),
+//! Saving goes through the same push as `PUT /api/v1/{kind}/{id}` ([`crate::ingest::push_as`]),
 //! so the import log records every change and the hub gets its ping.
 
 use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lotse_standard::date::Date;
@@ -26,7 +29,7 @@ use crate::ingest::validate;
 use crate::ingest::{IngestError, Mode, Operation, Push, now_unix, push_as};
 use crate::state::AppState;
 
-/// Offers per page of the list.
+/// Records per page of the list.
 const PAGE_SIZE: u32 = 25;
 
 /// One row of the list.
@@ -35,7 +38,8 @@ pub struct Row {
     pub title: String,
     pub title_lang: String,
     pub title_dir: &'static str,
-    pub offer_type: String,
+    /// The offer type, an institution's kind, a network's topic, a project's status.
+    pub detail: String,
     pub updated: String,
     pub edit_href: String,
     pub delete_href: String,
@@ -46,6 +50,11 @@ pub struct Row {
 struct ListPage {
     chrome: Chrome,
     lang: Lang,
+    /// The kind's name, plural, in the page's language ("Angebote", "Netzwerke").
+    heading: String,
+    detail_header: String,
+    new_href: String,
+    new_label: String,
     q: String,
     rows: Vec<Row>,
     total: i64,
@@ -71,9 +80,17 @@ fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// The title to show for an offer: in the page's language if there is one, else German.
-fn title_of(offer: &Value, lang: Lang) -> (String, String) {
-    let titles = offer.get("title");
+/// The language map a kind's records are named by.
+fn title_member(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Offer | Kind::Project => "title",
+        Kind::Organization | Kind::Network => "name",
+    }
+}
+
+/// The title to show for a record: in the page's language if there is one, else German.
+fn title_of(kind: Kind, offer: &Value, lang: Lang) -> (String, String) {
+    let titles = offer.get(title_member(kind));
     for code in [lang.code(), "de"] {
         if let Some(t) = titles.and_then(|t| t.get(code)).and_then(Value::as_str) {
             return (t.to_owned(), code.to_owned());
@@ -85,16 +102,51 @@ fn title_of(offer: &Value, lang: Lang) -> (String, String) {
     (String::new(), "de".to_owned())
 }
 
-fn offer_type_label(lang: Lang, code: &str) -> String {
-    lotse_standard::vocab::vocabularies()
-        .offer_types
-        .get(code)
-        .map_or_else(|| code.to_owned(), |c| lang.t(&c.label.de, &c.label.en).to_owned())
+/// The list's detail column of a record: the label of its main code, or a network's topic.
+fn detail_of(kind: Kind, data: &Value, lang: Lang) -> String {
+    let v = lotse_standard::vocab::vocabularies();
+    let (vocab, member) = match kind {
+        Kind::Offer => (&v.offer_types, "offer_type"),
+        Kind::Organization => (&v.provider_kinds, "kind"),
+        Kind::Project => (&v.project_statuses, "status"),
+        Kind::Network => {
+            return data
+                .get("topic")
+                .and_then(|t| t.get(lang.code()).or_else(|| t.get("de")))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    let code = data.get(member).and_then(Value::as_str).unwrap_or_default();
+    vocab.get(code).map_or_else(|| code.to_owned(), |c| lang.t(&c.label.de, &c.label.en).to_owned())
 }
 
-/// `GET /angebote`
+fn detail_header(kind: Kind, lang: Lang) -> String {
+    match kind {
+        Kind::Offer => lang.t("Angebotsart", "Offer type"),
+        Kind::Organization => lang.t("Art", "Kind"),
+        Kind::Network => lang.t("Thema", "Topic"),
+        Kind::Project => lang.t("Stand", "Status"),
+    }
+    .to_owned()
+}
+
+/// "Angebot", "Einrichtung", … in the page's language.
+fn singular(kind: Kind, lang: Lang) -> &'static str {
+    let (de, en) = lotse_http::kind::singular_label(kind);
+    lang.t(de, en)
+}
+
+/// The nav entry of a kind's pages.
+fn nav_of(kind: Kind) -> Nav {
+    Nav::Records(kind)
+}
+
+/// `GET /angebote`, `/einrichtungen`, `/netzwerke`, `/projekte`
 pub async fn list(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Query(q): Query<ListQuery>,
@@ -103,7 +155,8 @@ pub async fn list(
     let query = q.q.clone().unwrap_or_default();
     let page_no = q.seite.as_deref().and_then(|s| s.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1);
     let offset = (page_no - 1).saturating_mul(PAGE_SIZE);
-    let (offers, total) = match state.store.search(Kind::Offer, Some(&query), offset, PAGE_SIZE).await {
+    let root = page::records_root(kind);
+    let (offers, total) = match state.store.search(kind, Some(&query), offset, PAGE_SIZE).await {
         Ok(r) => r,
         Err(e) => return page::internal(lang, &e),
     };
@@ -111,13 +164,12 @@ pub async fn list(
         .into_iter()
         .map(|o| {
             let data: Value = serde_json::from_str(&o.data).unwrap_or(Value::Null);
-            let (title, title_lang) = title_of(&data, lang);
-            let offer_type = data.get("offer_type").and_then(Value::as_str).unwrap_or_default();
+            let (title, title_lang) = title_of(kind, &data, lang);
             Row {
                 title_dir: lotse_web::dir_of(&title_lang),
-                edit_href: page::href(lang, &format!("/angebote/{}", enc(&o.id))),
-                delete_href: page::href(lang, &format!("/angebote/{}/loeschen", enc(&o.id))),
-                offer_type: offer_type_label(lang, offer_type),
+                edit_href: page::href(lang, &format!("{root}/{}", enc(&o.id))),
+                delete_href: page::href(lang, &format!("{root}/{}/loeschen", enc(&o.id))),
+                detail: detail_of(kind, &data, lang),
                 updated: page::when(o.updated_at),
                 id: o.id,
                 title,
@@ -127,7 +179,7 @@ pub async fn list(
         .collect();
     let pages = u32::try_from(total.max(0)).unwrap_or(u32::MAX).div_ceil(PAGE_SIZE).max(1);
     let link = |p: u32| {
-        let mut path = format!("/angebote?seite={p}");
+        let mut path = format!("{root}?seite={p}");
         if !query.is_empty() {
             path.push_str(&format!("&q={}", enc(&query)));
         }
@@ -135,23 +187,24 @@ pub async fn list(
     };
     let notice = match (&q.gespeichert, &q.geloescht) {
         (Some(id), _) => {
-            Some(format!("{} „{id}“ {}", lang.t("Angebot", "Offer"), lang.t("gespeichert.", "saved.")))
+            Some(format!("{} „{id}“ {}", singular(kind, lang), lang.t("gespeichert.", "saved.")))
         }
         (None, Some(id)) => {
-            Some(format!("{} „{id}“ {}", lang.t("Angebot", "Offer"), lang.t("gelöscht.", "deleted.")))
+            Some(format!("{} „{id}“ {}", singular(kind, lang), lang.t("gelöscht.", "deleted.")))
         }
         _ => None,
     };
     let self_path = match page_no {
-        1 if query.is_empty() => "/angebote".to_owned(),
+        1 if query.is_empty() => root.to_owned(),
         _ => link(page_no),
     };
+    let (plural_de, plural_en) = lotse_http::kind::plural_label(kind);
     let chrome = page::chrome(
         &state,
         lang,
-        "Angebote",
-        "Offers",
-        Some(Nav::Offers),
+        plural_de,
+        plural_en,
+        Some(nav_of(kind)),
         Some(&session.0),
         &csrf,
         &self_path,
@@ -159,6 +212,10 @@ pub async fn list(
     lotse_web::html_page(&ListPage {
         chrome,
         lang,
+        heading: lang.t(plural_de, plural_en).to_owned(),
+        detail_header: detail_header(kind, lang),
+        new_href: page::href(lang, &format!("{root}/neu")),
+        new_label: format!("{}: {}", lang.t("Neu", "New"), singular(kind, lang)),
         rows,
         total,
         page: page_no,
@@ -166,7 +223,7 @@ pub async fn list(
         prev_href: (page_no > 1).then(|| link(page_no - 1)),
         next_href: (page_no < pages).then(|| link(page_no + 1)),
         notice,
-        action: "/angebote".to_owned(),
+        action: root.to_owned(),
         q: query,
     })
 }
@@ -176,6 +233,9 @@ pub async fn list(
 struct FormPage {
     chrome: Chrome,
     lang: Lang,
+    heading: String,
+    /// The fields of the row that adds a language.
+    extra: Vec<form::Field>,
     csrf: String,
     /// `None` for a new offer.
     id: Option<String>,
@@ -189,19 +249,29 @@ struct FormPage {
     delete_href: Option<String>,
 }
 
-/// Validates an offer with the standard, exactly as the API does (the same function of
-/// [`validate`]); a stored offer's id comes from the address, a new one's from the form.
-async fn findings_of(offer: &Value, id: Option<&str>) -> Vec<ReportFinding> {
+/// Validates a record with the standard, exactly as the API does (the same functions of
+/// [`validate`] and the same reference checks); a stored record's id comes from the address, a
+/// new one's from the form.
+async fn findings_of(state: &AppState, kind: Kind, offer: &Value, id: Option<&str>) -> Vec<ReportFinding> {
     let body = serde_json::to_vec(offer).unwrap_or_default();
     let id = id.map(str::to_owned);
     let today = Date::from_unix_seconds(now_unix());
     let result = tokio::task::spawn_blocking(move || match id {
-        Some(id) => validate::prepare_one(Kind::Offer, &body, InputFormat::Json, today, &id),
-        None => validate::prepare(Kind::Offer, &body, InputFormat::Json, today),
+        Some(id) => validate::prepare_one(kind, &body, InputFormat::Json, today, &id),
+        None => validate::prepare(kind, &body, InputFormat::Json, today),
     })
     .await;
     match result {
-        Ok(Ok(prepared)) => prepared.findings,
+        Ok(Ok(mut prepared)) => {
+            if let Err(e) = crate::ingest::check_references(state, kind, false, &mut prepared).await {
+                return vec![root_finding(
+                    "internal",
+                    format!("Interner Fehler: {e}"),
+                    format!("Internal error: {e}"),
+                )];
+            }
+            prepared.findings
+        }
         // The body is JSON this function wrote, so it always parses; a panic in the validator
         // is reported as one finding rather than as a page that fails.
         Ok(Err(e)) => vec![root_finding("unparsable", e.message.de, e.message.en)],
@@ -224,13 +294,14 @@ fn root_finding(code: &str, de: String, en: String) -> ReportFinding {
     }
 }
 
-async fn stored(state: &AppState, id: &str) -> Result<Option<Value>, crate::store::StoreError> {
-    Ok(state.store.get(Kind::Offer, id).await?.and_then(|o| serde_json::from_str(&o.data).ok()))
+async fn stored(state: &AppState, kind: Kind, id: &str) -> Result<Option<Value>, crate::store::StoreError> {
+    Ok(state.store.get(kind, id).await?.and_then(|o| serde_json::from_str(&o.data).ok()))
 }
 
 #[allow(clippy::too_many_arguments)] // The page's parts, all needed.
 fn form_page(
     state: &AppState,
+    kind: Kind,
     lang: Lang,
     session: &StewardSession,
     csrf: &CsrfToken,
@@ -239,7 +310,8 @@ fn form_page(
     built: Option<&form::Built>,
     findings: &[ReportFinding],
 ) -> FormPage {
-    let mut sections = form::build(lang, values);
+    let layout = form::layout(kind);
+    let mut sections = form::build(layout, lang, values);
     let mut new_id_errors = Vec::new();
     let mut summary = Vec::new();
     if let Some(built) = built {
@@ -259,17 +331,24 @@ fn form_page(
             new_id_errors.push(e);
         }
     }
+    let root = page::records_root(kind);
     let path = match id {
-        Some(id) => format!("/angebote/{}", enc(id)),
-        None => "/angebote/neu".to_owned(),
+        Some(id) => format!("{root}/{}", enc(id)),
+        None => format!("{root}/neu"),
     };
-    let (title_de, title_en) =
-        if id.is_some() { ("Angebot bearbeiten", "Edit offer") } else { ("Neues Angebot", "New offer") };
-    let nav = if id.is_some() { Nav::Offers } else { Nav::New };
-    let chrome = page::chrome(state, lang, title_de, title_en, Some(nav), Some(&session.0), csrf, &path);
+    let (one_de, one_en) = lotse_http::kind::singular_label(kind);
+    let (title_de, title_en) = if id.is_some() {
+        (format!("{one_de} bearbeiten"), format!("Edit {one_en}"))
+    } else {
+        (format!("Neu: {one_de}"), format!("New {one_en}"))
+    };
+    let nav = if id.is_none() && kind == Kind::Offer { Nav::New } else { nav_of(kind) };
+    let chrome = page::chrome(state, lang, &title_de, &title_en, Some(nav), Some(&session.0), csrf, &path);
     FormPage {
         chrome,
         lang,
+        heading: lang.t(&title_de, &title_en).to_owned(),
+        extra: form::extra_fields(layout, lang),
         csrf: csrf.as_str().to_owned(),
         id: id.map(str::to_owned),
         new_id: values.get("/id").and_then(|v| v.first()).cloned().unwrap_or_default(),
@@ -278,42 +357,46 @@ fn form_page(
         summary,
         action: page::href(lang, &path),
         check_url: match id {
-            Some(id) => format!("/angebote/pruefen?id={}", enc(id)),
-            None => "/angebote/pruefen".to_owned(),
+            Some(id) => format!("{root}/pruefen?id={}", enc(id)),
+            None => format!("{root}/pruefen"),
         },
-        delete_href: id.map(|id| page::href(lang, &format!("/angebote/{}/loeschen", enc(id)))),
+        delete_href: id.map(|id| page::href(lang, &format!("{root}/{}/loeschen", enc(id)))),
     }
 }
 
-/// `GET /angebote/neu`
+/// `GET /angebote/neu` (and the other kinds')
 pub async fn new_form(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let mut values = Values::new();
-    values.insert("/status".into(), vec!["active".into()]);
+    if kind == Kind::Offer {
+        values.insert("/status".into(), vec!["active".into()]);
+    }
     values.insert("/verified_at".into(), vec![Date::from_unix_seconds(now_unix()).to_string()]);
-    lotse_web::html_page(&form_page(&state, q.lang(), &session, &csrf, None, &values, None, &[]))
+    lotse_web::html_page(&form_page(&state, kind, q.lang(), &session, &csrf, None, &values, None, &[]))
 }
 
-/// `GET /angebote/{id}`
+/// `GET /angebote/{id}` (and the other kinds')
 pub async fn edit_form(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = q.lang();
-    let offer = match stored(&state, &id).await {
+    let offer = match stored(&state, kind, &id).await {
         Ok(Some(o)) => o,
-        Ok(None) => return page::offer_not_found(lang),
+        Ok(None) => return page::record_not_found(lang, kind),
         Err(e) => return page::internal(lang, &e),
     };
-    let values = form::values_of(&offer);
-    lotse_web::html_page(&form_page(&state, lang, &session, &csrf, Some(&id), &values, None, &[]))
+    let values = form::values_of(form::layout(kind), &offer);
+    lotse_web::html_page(&form_page(&state, kind, lang, &session, &csrf, Some(&id), &values, None, &[]))
 }
 
 fn decode(body: &Bytes) -> Vec<(String, String)> {
@@ -328,6 +411,7 @@ fn submitted_csrf(pairs: &[(String, String)]) -> String {
 /// show the form again with the findings at their fields.
 async fn save(
     state: AppState,
+    kind: Kind,
     session: StewardSession,
     csrf: CsrfToken,
     id: Option<String>,
@@ -338,28 +422,29 @@ async fn save(
     if let Err(rejected) = csrf.verify(&submitted_csrf(&pairs), lang) {
         return rejected.into_response();
     }
-    let values = form::values_from_pairs(pairs);
+    let layout = form::layout(kind);
+    let values = form::values_from_pairs(layout, pairs);
     let base = match &id {
-        Some(id) => match stored(&state, id).await {
+        Some(id) => match stored(&state, kind, id).await {
             Ok(Some(o)) => Some(o),
-            Ok(None) => return page::offer_not_found(lang),
+            Ok(None) => return page::record_not_found(lang, kind),
             Err(e) => return page::internal(lang, &e),
         },
         None => None,
     };
-    let built = form::to_offer(&values, base.as_ref(), id.as_deref());
-    let mut findings = findings_of(&built.offer, id.as_deref()).await;
+    let built = form::to_record(layout, &values, base.as_ref(), id.as_deref());
+    let mut findings = findings_of(&state, kind, &built.offer, id.as_deref()).await;
     let target_id = id.clone().or_else(|| built.offer.get("id").and_then(Value::as_str).map(str::to_owned));
     if id.is_none()
         && let Some(new_id) = &target_id
     {
-        match state.store.get(Kind::Offer, new_id).await {
+        match state.store.get(kind, new_id).await {
             Ok(Some(_)) => findings.push(ReportFinding {
                 pointer: "/id".into(),
                 ..root_finding(
                     "id_taken",
-                    format!("Es gibt schon ein Angebot mit der ID „{new_id}“."),
-                    format!("There already is an offer with the id \"{new_id}\"."),
+                    format!("Es gibt schon einen Datensatz dieser Art mit der ID „{new_id}“."),
+                    format!("There already is a record of this kind with the id \"{new_id}\"."),
                 )
             }),
             Ok(None) => {}
@@ -370,6 +455,7 @@ async fn save(
     let (false, Some(target_id)) = (has_errors, target_id) else {
         let mut r = lotse_web::html_page(&form_page(
             &state,
+            kind,
             lang,
             &session,
             &csrf,
@@ -382,20 +468,24 @@ async fn save(
         return r;
     };
     let push = Push {
-        kind: Kind::Offer,
+        kind,
         operation: Operation::PutOne(target_id.clone()),
         mode: Mode::Atomic,
         format: InputFormat::Json,
         body: Bytes::from(serde_json::to_vec(&built.offer).unwrap_or_default()),
     };
     match push_as(&state, session.actor(), push).await {
-        Ok(_) => Redirect::to(&page::href(lang, &format!("/angebote?gespeichert={}", enc(&target_id))))
-            .into_response(),
+        Ok(_) => Redirect::to(&page::href(
+            lang,
+            &format!("{}?gespeichert={}", page::records_root(kind), enc(&target_id)),
+        ))
+        .into_response(),
         // The push validated the same offer again; a disagreement would be a defect, so its
         // findings are shown rather than swallowed.
         Err(IngestError::Rejected(report)) if !report.findings.is_empty() => {
             let mut r = lotse_web::html_page(&form_page(
                 &state,
+                kind,
                 lang,
                 &session,
                 &csrf,
@@ -411,27 +501,29 @@ async fn save(
     }
 }
 
-/// `POST /angebote/neu`
+/// `POST /angebote/neu` (and the other kinds')
 pub async fn create(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Query(q): Query<LangQuery>,
     body: Bytes,
 ) -> Response {
-    save(state, session, csrf, None, q.lang(), body).await
+    save(state, kind, session, csrf, None, q.lang(), body).await
 }
 
-/// `POST /angebote/{id}`
+/// `POST /angebote/{id}` (and the other kinds')
 pub async fn update(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
     body: Bytes,
 ) -> Response {
-    save(state, session, csrf, Some(id), q.lang(), body).await
+    save(state, kind, session, csrf, Some(id), q.lang(), body).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -444,6 +536,7 @@ pub struct CheckQuery {
 /// while typing. Answers `{"findings": [{"field_id", "label", "error": {…}}]}`.
 pub async fn check(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     _session: StewardSession,
     csrf: CsrfToken,
     headers: axum::http::HeaderMap,
@@ -455,9 +548,10 @@ pub async fn check(
     if let Err(rejected) = csrf.verify(submitted, lang) {
         return rejected.into_response();
     }
-    let values = form::values_from_pairs(decode(&body));
+    let layout = form::layout(kind);
+    let values = form::values_from_pairs(layout, decode(&body));
     let base = match &q.id {
-        Some(id) => match stored(&state, id).await {
+        Some(id) => match stored(&state, kind, id).await {
             Ok(Some(o)) => Some(o),
             Ok(None) => {
                 return (StatusCode::NOT_FOUND, Json(serde_json::json!({"findings": []}))).into_response();
@@ -466,9 +560,9 @@ pub async fn check(
         },
         None => None,
     };
-    let built = form::to_offer(&values, base.as_ref(), q.id.as_deref());
-    let findings = findings_of(&built.offer, q.id.as_deref()).await;
-    let mut sections = form::build(lang, &values);
+    let built = form::to_record(layout, &values, base.as_ref(), q.id.as_deref());
+    let findings = findings_of(&state, kind, &built.offer, q.id.as_deref()).await;
+    let mut sections = form::build(layout, lang, &values);
     let (on_id, rest): (Vec<ReportFinding>, Vec<ReportFinding>) =
         findings.into_iter().partition(|f| q.id.is_none() && f.pointer == "/id");
     let mut summary = form::place_findings(lang, &mut sections, &built, &rest);
@@ -492,6 +586,7 @@ pub async fn check(
 #[template(path = "steward/delete.html")]
 struct DeletePage {
     chrome: Chrome,
+    heading: String,
     csrf: String,
     id: String,
     title: String,
@@ -501,40 +596,37 @@ struct DeletePage {
     back: String,
 }
 
-/// `GET /angebote/{id}/loeschen`: asks before deleting.
+/// `GET /angebote/{id}/loeschen` (and the other kinds'): asks before deleting.
 pub async fn delete_form(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = q.lang();
-    let offer = match stored(&state, &id).await {
+    let offer = match stored(&state, kind, &id).await {
         Ok(Some(o)) => o,
-        Ok(None) => return page::offer_not_found(lang),
+        Ok(None) => return page::record_not_found(lang, kind),
         Err(e) => return page::internal(lang, &e),
     };
-    let (title, title_lang) = title_of(&offer, lang);
-    let path = format!("/angebote/{}/loeschen", enc(&id));
-    let chrome = page::chrome(
-        &state,
-        lang,
-        "Angebot löschen",
-        "Delete offer",
-        Some(Nav::Offers),
-        Some(&session.0),
-        &csrf,
-        &path,
-    );
+    let (title, title_lang) = title_of(kind, &offer, lang);
+    let root = page::records_root(kind);
+    let path = format!("{root}/{}/loeschen", enc(&id));
+    let (one_de, one_en) = lotse_http::kind::singular_label(kind);
+    let (title_de, title_en) = (format!("{one_de} löschen"), format!("Delete {one_en}"));
+    let chrome =
+        page::chrome(&state, lang, &title_de, &title_en, Some(nav_of(kind)), Some(&session.0), &csrf, &path);
     lotse_web::html_page(&DeletePage {
         chrome,
+        heading: lang.t(&title_de, &title_en).to_owned(),
         csrf: csrf.as_str().to_owned(),
         title_dir: lotse_web::dir_of(&title_lang),
         title,
         title_lang,
         action: page::href(lang, &path),
-        back: page::href(lang, &format!("/angebote/{}", enc(&id))),
+        back: page::href(lang, &format!("{root}/{}", enc(&id))),
         id,
     })
 }
@@ -545,9 +637,10 @@ pub struct DeleteForm {
     pub csrf: String,
 }
 
-/// `POST /angebote/{id}/loeschen`
+/// `POST /angebote/{id}/loeschen` (and the other kinds')
 pub async fn delete(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     session: StewardSession,
     csrf: CsrfToken,
     Path(id): Path<String>,
@@ -559,7 +652,7 @@ pub async fn delete(
         return rejected.into_response();
     }
     let push = Push {
-        kind: Kind::Offer,
+        kind,
         operation: Operation::DeleteOne(id.clone()),
         mode: Mode::Atomic,
         format: InputFormat::Auto,
@@ -567,9 +660,10 @@ pub async fn delete(
     };
     match push_as(&state, session.actor(), push).await {
         Ok(_) => {
-            Redirect::to(&page::href(lang, &format!("/angebote?geloescht={}", enc(&id)))).into_response()
+            Redirect::to(&page::href(lang, &format!("{}?geloescht={}", page::records_root(kind), enc(&id))))
+                .into_response()
         }
-        Err(IngestError::NotFound { .. }) => page::offer_not_found(lang),
+        Err(IngestError::NotFound { .. }) => page::record_not_found(lang, kind),
         Err(e) => page::internal(lang, &format!("delete failed: {e}")),
     }
 }

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use lotse_standard::rpde::Kind;
 use lotse_web::csrf::CsrfToken;
 use lotse_web::{Chrome, Lang, NavItem, Site};
 use serde::Deserialize;
@@ -40,7 +41,9 @@ pub fn href(lang: Lang, path: &str) -> String {
 /// The steward pages' navigation entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
-    Offers,
+    /// The list of a kind's records (and its forms, but a new offer's).
+    Records(lotse_standard::rpde::Kind),
+    /// The form of a new offer.
     New,
     Upload,
     Imports,
@@ -67,8 +70,11 @@ pub fn chrome(
         };
         chrome = chrome
             .nav(vec![
-                item("/angebote", "Angebote", "Offers", Nav::Offers),
+                item("/angebote", "Angebote", "Offers", Nav::Records(Kind::Offer)),
                 item("/angebote/neu", "Neues Angebot", "New offer", Nav::New),
+                item("/einrichtungen", "Einrichtungen", "Institutions", Nav::Records(Kind::Organization)),
+                item("/netzwerke", "Netzwerke", "Networks", Nav::Records(Kind::Network)),
+                item("/projekte", "Projekte", "Projects", Nav::Records(Kind::Project)),
                 item("/hochladen", "Datei hochladen", "Upload a file", Nav::Upload),
                 item("/importe", "Importprotokoll", "Import log", Nav::Imports),
             ])
@@ -89,14 +95,25 @@ pub fn internal(lang: Lang, cause: &dyn std::fmt::Display) -> Response {
     )
 }
 
-/// A 404 page for an offer that this node does not have.
-pub fn offer_not_found(lang: Lang) -> Response {
+/// A 404 page for a record of `kind` this node does not hold.
+pub fn record_not_found(lang: Lang, kind: Kind) -> Response {
+    let (de, en) = lotse_http::kind::singular_label(kind);
     lotse_web::error_page(
         lang,
         StatusCode::NOT_FOUND,
-        "Dieses Angebot gibt es auf diesem Knoten nicht.",
-        "This node has no such offer.",
+        &format!("Diesen Datensatz ({de}) gibt es auf diesem Knoten nicht."),
+        &format!("This node has no such record ({en})."),
     )
+}
+
+/// The steward pages' path of a kind's records.
+pub fn records_root(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Offer => "/angebote",
+        Kind::Organization => "/einrichtungen",
+        Kind::Network => "/netzwerke",
+        Kind::Project => "/projekte",
+    }
 }
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM` UTC for tables.
