@@ -8,10 +8,12 @@
 //!
 //! Text is analysed like the offers' (`crate::analysis`: folding, stemming): a word matches a
 //! document holding the same stem, and the last word of the query also matches as a prefix of
-//! a folded word, for searching while typing. Facets are multi-select: each facet's counts
-//! apply every filter but its own.
+//! a folded word, for searching while typing. Words are interned once for the whole index
+//! ([`Terms`]), so a document holds numbers, not strings: at 160,000 records that is the
+//! difference between a hundred megabytes and most of a gigabyte. Facets are multi-select:
+//! each facet's counts apply every filter but its own.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lotse_geo::{LatLon, haversine_m};
 use lotse_standard::rpde::Kind;
@@ -95,11 +97,64 @@ pub struct RecordDoc {
     pub ags: Option<String>,
     /// `(facet, code)` pairs.
     pub codes: Vec<(RecordFacet, String)>,
-    /// The stems and folded words of its texts.
-    stems: BTreeSet<String>,
-    folded: BTreeSet<String>,
-    /// Stems of the title, which rank first.
-    title_stems: BTreeSet<String>,
+    /// The words of its texts, as the analysis gives them; interned when the document enters
+    /// the index.
+    words: Words,
+}
+
+/// A document's words: stems and folded forms, the title's stems apart (they rank first).
+#[derive(Debug, Clone, PartialEq, Default)]
+enum Words {
+    /// As analysed, before the document enters an index.
+    Text {
+        stems: BTreeSet<String>,
+        folded: BTreeSet<String>,
+        title_stems: BTreeSet<String>,
+    },
+    /// Interned: sorted term numbers.
+    #[default]
+    Empty,
+    Interned {
+        stems: Box<[u32]>,
+        folded: Box<[u32]>,
+        title_stems: Box<[u32]>,
+    },
+}
+
+/// Every word of the index once, numbered; folded words also in order, for prefixes.
+#[derive(Debug, Default)]
+struct Terms {
+    ids: HashMap<String, u32>,
+    /// Folded words in order, for the prefix of the last query word.
+    folded: BTreeMap<String, u32>,
+}
+
+impl Terms {
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.ids.get(word) {
+            return *id;
+        }
+        let id = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.insert(word.to_owned(), id);
+        id
+    }
+
+    fn intern_all(&mut self, words: &BTreeSet<String>) -> Box<[u32]> {
+        let mut ids: Vec<u32> = words.iter().map(|w| self.intern(w)).collect();
+        ids.sort_unstable();
+        ids.into()
+    }
+
+    fn intern_folded(&mut self, words: &BTreeSet<String>) -> Box<[u32]> {
+        let mut ids = Vec::with_capacity(words.len());
+        for w in words {
+            let id = self.intern(w);
+            self.folded.entry(w.clone()).or_insert(id);
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.into()
+    }
 }
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
@@ -181,7 +236,8 @@ impl RecordDoc {
                 folded.insert(w.folded);
             }
         }
-        RecordDoc { hub_id, kind, titles, point, ags, codes, stems, folded, title_stems }
+        let words = Words::Text { stems, folded, title_stems };
+        RecordDoc { hub_id, kind, titles, point, ags, codes, words }
     }
 
     /// The title in `lang`, else German, else any.
@@ -250,6 +306,11 @@ pub struct RecordSearchResponse {
 #[derive(Debug, Default)]
 pub struct RecordIndex {
     docs: Vec<Option<RecordDoc>>,
+    terms: Terms,
+    /// The slots of the documents holding each term (stems and folded words). A slot stays
+    /// listed after its document changed; a search checks each candidate's own words, so a
+    /// stale entry only costs that check.
+    postings: HashMap<u32, Vec<u32>>,
     by_id: HashMap<(Kind, String), usize>,
     /// Free slots of removed documents.
     free: Vec<usize>,
@@ -276,23 +337,50 @@ impl RecordIndex {
         self.docs.iter().flatten().filter(|d| d.kind == kind).count()
     }
 
-    pub fn upsert(&mut self, doc: RecordDoc) {
-        let key = (doc.kind, doc.hub_id.clone());
-        if let Some(&slot) = self.by_id.get(&key) {
-            self.docs[slot] = Some(doc);
-            return;
+    pub fn upsert(&mut self, mut doc: RecordDoc) {
+        // Words of a document removed or replaced stay in the dictionary: the vocabulary of the
+        // region's records is bounded, and a rebuild at start begins afresh.
+        if let Words::Text { stems, folded, title_stems } = std::mem::take(&mut doc.words) {
+            doc.words = Words::Interned {
+                stems: self.terms.intern_all(&stems),
+                folded: self.terms.intern_folded(&folded),
+                title_stems: self.terms.intern_all(&title_stems),
+            };
         }
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.docs[slot] = Some(doc);
+        let key = (doc.kind, doc.hub_id.clone());
+        let slot = match self.by_id.get(&key) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.docs.push(None);
+                    self.docs.len() - 1
+                });
+                self.by_id.insert(key, slot);
                 slot
             }
-            None => {
-                self.docs.push(Some(doc));
-                self.docs.len() - 1
-            }
         };
-        self.by_id.insert(key, slot);
+        if let Words::Interned { stems, folded, .. } = &doc.words {
+            let number = u32::try_from(slot).unwrap_or(u32::MAX);
+            for term in stems.iter().chain(folded.iter()) {
+                let list = self.postings.entry(*term).or_default();
+                if list.last() != Some(&number) {
+                    list.push(number);
+                }
+            }
+        }
+        self.docs[slot] = Some(doc);
+    }
+
+    /// The slots that may hold query word `i`: its stem's documents, and for the last word the
+    /// documents of every folded word it begins.
+    fn candidates(&self, stem: Option<u32>, prefixes: &HashSet<u32>) -> HashSet<u32> {
+        let mut slots = HashSet::new();
+        for term in stem.iter().chain(prefixes.iter()) {
+            if let Some(list) = self.postings.get(term) {
+                slots.extend(list.iter().copied());
+            }
+        }
+        slots
     }
 
     pub fn remove(&mut self, kind: Kind, hub_id: &str) {
@@ -306,22 +394,61 @@ impl RecordIndex {
     pub fn search(&self, kind: Kind, query: &RecordQuery) -> RecordSearchResponse {
         let words = query.q.as_deref().map(analysis::words).unwrap_or_default();
         let last = words.len().saturating_sub(1);
+        // Each query word as term numbers: its stem (a word nobody used matches nothing), and
+        // for the last word every folded word it begins.
+        let stems: Vec<Option<u32>> = words.iter().map(|w| self.terms.ids.get(&w.stem).copied()).collect();
+        let prefixes: HashSet<u32> = match words.last() {
+            Some(w) => self
+                .terms
+                .folded
+                .range(w.folded.clone()..)
+                .take_while(|(f, _)| f.starts_with(&w.folded))
+                .map(|(_, id)| *id)
+                .collect(),
+            None => HashSet::new(),
+        };
         let facets = RecordFacet::of(kind);
         // Each candidate with its score and whether it passes each facet's filter.
         let mut matched: Vec<(&RecordDoc, u32, Option<f64>)> = Vec::new();
         let mut counts: BTreeMap<RecordFacet, HashMap<&str, usize>> = BTreeMap::new();
-        for doc in self.docs.iter().flatten().filter(|d| d.kind == kind) {
+        // With words, only the documents listed for every word are candidates (the smallest
+        // list first); without, every document of the kind.
+        let listed: Option<Vec<u32>> = (!words.is_empty()).then(|| {
+            let none = HashSet::new();
+            let mut sets: Vec<HashSet<u32>> = stems
+                .iter()
+                .enumerate()
+                .map(|(i, stem)| self.candidates(*stem, if i == last { &prefixes } else { &none }))
+                .collect();
+            sets.sort_by_key(HashSet::len);
+            let (first, rest) = sets.split_first().map_or((HashSet::new(), &[][..]), |(f, r)| (f.clone(), r));
+            let mut slots: Vec<u32> =
+                first.into_iter().filter(|s| rest.iter().all(|r| r.contains(s))).collect();
+            slots.sort_unstable();
+            slots
+        });
+        let docs: Box<dyn Iterator<Item = &RecordDoc>> = match &listed {
+            Some(slots) => {
+                Box::new(slots.iter().filter_map(|s| self.docs.get(*s as usize).and_then(Option::as_ref)))
+            }
+            None => Box::new(self.docs.iter().flatten()),
+        };
+        for doc in docs.filter(|d| d.kind == kind) {
             let mut score = 0;
             let mut text_ok = true;
-            for (i, w) in words.iter().enumerate() {
-                let exact = doc.stems.contains(&w.stem);
-                let prefix = i == last
-                    && doc.folded.range(w.folded.clone()..).next().is_some_and(|f| f.starts_with(&w.folded));
+            let (doc_stems, doc_folded, doc_title): (&[u32], &[u32], &[u32]) = match &doc.words {
+                Words::Interned { stems, folded, title_stems } => (stems, folded, title_stems),
+                _ => (&[], &[], &[]),
+            };
+            for (i, stem) in stems.iter().enumerate() {
+                let exact = stem.is_some_and(|s| doc_stems.binary_search(&s).is_ok());
+                let prefix =
+                    i == last && !prefixes.is_empty() && doc_folded.iter().any(|f| prefixes.contains(f));
                 if !exact && !prefix {
                     text_ok = false;
                     break;
                 }
-                score += if doc.title_stems.contains(&w.stem) { 3 } else { 1 };
+                score += if stem.is_some_and(|s| doc_title.binary_search(&s).is_ok()) { 3 } else { 1 };
             }
             if !text_ok {
                 continue;

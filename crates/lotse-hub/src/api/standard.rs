@@ -15,7 +15,8 @@ pub struct StandardView {
     /// `schemas/standard.json`.
     #[schema(value_type = Object)]
     pub standard: Value,
-    /// JSON Schemas (draft 2020-12) by name; `offer` is the schema of one offer.
+    /// JSON Schemas (draft 2020-12) by kind: `offer`, `organization`, `network`, `project`,
+    /// each the schema of one record.
     #[schema(value_type = Object)]
     pub schemas: Map<String, Value>,
     /// Every vocabulary by id (`offer-types`, `categories`, …), as in `schemas/vocabularies/`.
@@ -29,7 +30,10 @@ static STANDARD: LazyLock<StandardView> = LazyLock::new(|| {
     StandardView {
         version: lotse_standard::STANDARD_VERSION,
         standard: parse(lotse_standard::STANDARD_JSON),
-        schemas: Map::from_iter([("offer".to_owned(), parse(lotse_standard::OFFER_SCHEMA_JSON))]),
+        schemas: lotse_standard::rpde::Kind::ALL
+            .iter()
+            .map(|k| (k.singular().to_owned(), parse(lotse_standard::schema_json(*k))))
+            .collect(),
         vocabularies: lotse_standard::vocab::FILES
             .iter()
             .map(|(id, json)| ((*id).to_owned(), parse(json)))

@@ -164,6 +164,12 @@ async fn public_endpoints_and_the_feed_rules(db: TestDb) {
         http.get(format!("{base}/api/v1/standard")).send().await.unwrap().json().await.unwrap();
     assert_eq!(standard["version"], lotse_standard::STANDARD_VERSION);
     assert_eq!(standard["schemas"]["offer"]["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    for kind in ["organization", "network", "project"] {
+        assert_eq!(
+            standard["schemas"][kind]["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{kind}"
+        );
+    }
     assert_eq!(standard["vocabularies"].as_object().unwrap().len(), lotse_standard::vocab::FILES.len());
     assert!(standard["vocabularies"]["offer-types"]["codes"].as_array().is_some_and(|c| !c.is_empty()));
 

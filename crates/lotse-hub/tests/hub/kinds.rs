@@ -7,6 +7,8 @@ use lotse_http::Secret;
 use lotse_http::config::ServiceConfig;
 use lotse_hub::{Hub, HubHandle, NewNode, Role};
 use lotse_node::{Node, NodeConfig};
+use lotse_standard::model::Record;
+use lotse_standard::rpde::Kind;
 use serde_json::{Value, json};
 
 use crate::backends;
@@ -45,10 +47,26 @@ impl KindNode {
 
     /// Pushes records of a kind (its plural) as a JSON array; returns the report.
     async fn push(&self, plural: &str, records: Value) -> Value {
+        self.push_body(plural, "application/json", records.to_string()).await
+    }
+
+    /// Pushes records of a kind as the steward's CSV: the standard's CSV of that kind, as a
+    /// spreadsheet exports it.
+    async fn push_csv(&self, kind: Kind, records: &[Value]) -> Value {
+        let mut w = lotse_standard::csv::write_kind(kind, Vec::new());
+        for r in records {
+            w.write_record(&Record::from_value(kind, r.clone()).unwrap()).unwrap();
+        }
+        let csv = String::from_utf8(w.finish().unwrap()).unwrap();
+        self.push_body(kind.plural(), "text/csv", csv).await
+    }
+
+    async fn push_body(&self, plural: &str, content_type: &str, body: String) -> Value {
         let r = client()
             .post(format!("{}/api/v1/{plural}", self.node.url()))
             .bearer_auth(&self.steward)
-            .json(&records)
+            .header("content-type", content_type)
+            .body(body)
             .send()
             .await
             .unwrap();
@@ -132,15 +150,17 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
 
     // The nodes: each kind under its own path; a reference to a record the node does not hold
     // is a warning, and the record is stored.
-    muelheim
-        .push(
-            "organizations",
-            json!([
-                organization("kita-1", MUELHEIM, "kita"),
-                organization("vhs-m", MUELHEIM, "volkshochschule")
-            ]),
+    let report = muelheim
+        .push_csv(
+            Kind::Organization,
+            &[organization("kita-1", MUELHEIM, "kita"), organization("vhs-m", MUELHEIM, "volkshochschule")],
         )
         .await;
+    assert_eq!(
+        (report["format"].as_str(), report["counts"]["created"].as_i64()),
+        (Some("csv"), Some(2)),
+        "{report}"
+    );
     essen.push("organizations", json!([organization("vhs-1", ESSEN, "volkshochschule")])).await;
     let report = essen.push("networks", json!([network()])).await;
     assert_eq!(report["counts"]["created"], 1, "{report}");
@@ -153,9 +173,9 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
     assert_eq!(warned.len(), 1, "only the reference to a missing record of this node: {report}");
     assert_eq!(warned[0]["pointer"], "/members/2");
     essen
-        .push(
-            "projects",
-            json!([project("p-1", ESSEN, "planned"), project("p-outside", DORTMUND, "running")]),
+        .push_csv(
+            Kind::Project,
+            &[project("p-1", ESSEN, "planned"), project("p-outside", DORTMUND, "running")],
         )
         .await;
 
@@ -175,7 +195,6 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
         assert!(report.kinds.iter().all(|k| k.published && k.error.is_none()), "{report:?}");
     }
     let store = hub.hub().store().clone();
-    use lotse_standard::rpde::Kind;
     let kita =
         store.get_record(Kind::Organization, "muelheim", "kita-1").await.unwrap().expect("kita at the hub");
     assert_eq!(kita.ags.as_deref(), Some(MUELHEIM));
@@ -229,6 +248,32 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
+
+    // The search by kind, with facets, from the in-memory index once it has caught up.
+    hub.hub().index_now().await.unwrap();
+    let found: Value = client()
+        .get(format!("{}/api/v1/search?kind=organizations&q=Einrichtung&organization_kind=kita", hub.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["results"][0]["id"], "muelheim/kita-1");
+    let kinds: Vec<(&str, i64)> = found["facets"]["organization_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["value"].as_str().unwrap(), v["count"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("volkshochschule", 2), ("kita", 1)], "multi-select: the other kinds still count");
+    let r = client().get(format!("{}/api/v1/search?kind=events", hub.url())).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r =
+        client().get(format!("{}/api/v1/search?kind=projects&unknown=1", hub.url())).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
 
     // The pages: the network with its coordinator and members linked across nodes, the
     // institution with its network and project, the project map.
