@@ -1,9 +1,12 @@
 //! The quarantine as the API shows it: rejected items with their findings, paged by
-//! `(node_id, id)`. The operator sees every node's entries, a node (with its token) its own.
+//! `(node_id, id)`, per record kind (offers by default; institutions, networks and projects
+//! with `kind`). The operator sees every node's entries, a node (with its token) its own.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
+
+use lotse_standard::rpde::Kind;
 
 use crate::store::{HubStore, QuarantineEntry, QuarantineReason, StoreError};
 
@@ -63,13 +66,36 @@ pub struct QuarantineQuery {
     pub node_id: Option<String>,
     /// The `next_after` of the previous page: `{node_id}/{id}`.
     pub after: Option<String>,
+    /// The record kind: `offers` (default), `organizations`, `networks` or `projects`.
+    pub kind: Option<String>,
     /// Entries per page, 1 to 1000 (default 100).
     pub limit: Option<u32>,
 }
 
-/// One page of the quarantine of `node_id` (or all nodes).
+impl QuarantineQuery {
+    /// The kind asked for; `None` for a word that names no kind.
+    pub fn kind(&self) -> Option<Kind> {
+        match self.kind.as_deref() {
+            None => Some(Kind::Offer),
+            Some(k) => Kind::from_plural(k),
+        }
+    }
+}
+
+/// One page of the offers' quarantine of `node_id` (or all nodes).
 pub async fn page(
     store: &dyn HubStore,
+    node_id: Option<&str>,
+    after: Option<&str>,
+    limit: Option<u32>,
+) -> Result<QuarantinePage, StoreError> {
+    page_of(store, Kind::Offer, node_id, after, limit).await
+}
+
+/// One page of the quarantine of `kind` of `node_id` (or all nodes).
+pub async fn page_of(
+    store: &dyn HubStore,
+    kind: Kind,
     node_id: Option<&str>,
     after: Option<&str>,
     limit: Option<u32>,
@@ -77,7 +103,10 @@ pub async fn page(
     let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     // Node ids contain no `/`, so the first one separates the two parts of the cursor.
     let after = after.and_then(|a| a.split_once('/'));
-    let entries = store.list_quarantine(node_id, after, limit).await?;
+    let entries = match kind {
+        Kind::Offer => store.list_quarantine(node_id, after, limit).await?,
+        _ => store.list_record_quarantine(kind, node_id, after, limit).await?,
+    };
     let next_after = if entries.len() == limit as usize {
         entries.last().map(|e| format!("{}/{}", e.node_id, e.id))
     } else {

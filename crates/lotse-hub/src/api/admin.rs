@@ -346,8 +346,20 @@ pub(crate) async fn quarantine(
     Query(q): Query<QuarantineQuery>,
     _: Operator,
 ) -> HttpResult<Json<QuarantinePage>> {
+    let kind = q.kind().ok_or_else(|| {
+        lotse_http::Problem::bad_request(
+            "kind muss offers, organizations, networks oder projects sein.",
+            "kind must be offers, organizations, networks or projects.",
+        )
+    })?;
     Ok(Json(
-        quarantine::page(state.hub.store().as_ref(), q.node_id.as_deref(), q.after.as_deref(), q.limit)
-            .await?,
+        quarantine::page_of(
+            state.hub.store().as_ref(),
+            kind,
+            q.node_id.as_deref(),
+            q.after.as_deref(),
+            q.limit,
+        )
+        .await?,
     ))
 }

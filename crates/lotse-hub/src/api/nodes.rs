@@ -120,5 +120,14 @@ pub(crate) async fn quarantine(
     Query(q): Query<QuarantineQuery>,
     NodeAuth(node): NodeAuth,
 ) -> HttpResult<Json<QuarantinePage>> {
-    Ok(Json(quarantine::page(state.hub.store().as_ref(), Some(&node.id), q.after.as_deref(), q.limit).await?))
+    let kind = q.kind().ok_or_else(|| {
+        lotse_http::Problem::bad_request(
+            "kind muss offers, organizations, networks oder projects sein.",
+            "kind must be offers, organizations, networks or projects.",
+        )
+    })?;
+    Ok(Json(
+        quarantine::page_of(state.hub.store().as_ref(), kind, Some(&node.id), q.after.as_deref(), q.limit)
+            .await?,
+    ))
 }

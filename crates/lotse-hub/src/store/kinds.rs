@@ -228,6 +228,16 @@ pub trait RecordStore: Send + Sync {
     /// for the projects that were not removed by then.
     async fn projects_at(&self, at: i64) -> Result<Vec<ProjectEvent>, StoreError>;
 
+    /// Rejected items of `kind` of `node_id` (every node when `None`), by node and id, after
+    /// `after`, at most `limit`.
+    async fn list_record_quarantine(
+        &self,
+        kind: Kind,
+        node_id: Option<&str>,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<super::QuarantineEntry>, StoreError>;
+
     /// Removes tombstones of the new kinds older than `cutoff`; returns how many.
     async fn purge_record_tombstones(&self, cutoff: i64) -> Result<u64, StoreError>;
 }

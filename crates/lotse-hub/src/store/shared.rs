@@ -60,7 +60,7 @@ fn node_from_row(row: &DbRow) -> Result<NodeInfo, StoreError> {
     })
 }
 
-fn quarantine_from_row(row: &DbRow) -> Result<QuarantineEntry, StoreError> {
+pub(super) fn quarantine_from_row(row: &DbRow) -> Result<QuarantineEntry, StoreError> {
     let reason: String = row.try_get("reason")?;
     Ok(QuarantineEntry {
         node_id: row.try_get("node_id")?,

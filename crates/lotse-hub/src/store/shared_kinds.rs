@@ -15,7 +15,7 @@ use crate::store::kinds::{
     DanglingReference, ProjectEvent, RecordAccept, RecordFeed, RecordFilter, RecordItem, RecordPageWrite,
     RecordStore, ReferenceRow, Referrer, StoredRecord,
 };
-use crate::store::{Checkpoint, FeedRow, PageOutcome, StoreError};
+use crate::store::{Checkpoint, FeedRow, PageOutcome, QuarantineEntry, StoreError};
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -637,6 +637,32 @@ impl RecordStore for Store {
             .into_iter()
             .map(|(node_id, id, at, event, status, ags)| ProjectEvent { node_id, id, at, event, status, ags })
             .collect())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, limit = limit), err(level = "debug"))]
+    async fn list_record_quarantine(
+        &self,
+        kind: Kind,
+        node_id: Option<&str>,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<QuarantineEntry>, StoreError> {
+        let (after_node, after_id) = after.unwrap_or(("", ""));
+        sqlx::query(
+            "SELECT node_id, id, reason, findings, data, standard_version, node_modified, received_at \
+             FROM record_quarantine WHERE kind = $1 AND (CAST($2 AS TEXT) IS NULL OR node_id = $2) \
+             AND (node_id, id) > ($3, $4) ORDER BY node_id, id LIMIT $5",
+        )
+        .bind(kind.singular())
+        .bind(node_id)
+        .bind(after_node)
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(super::reader(self))
+        .await?
+        .iter()
+        .map(super::shared::quarantine_from_row)
+        .collect()
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(cutoff = cutoff), err(level = "debug"))]

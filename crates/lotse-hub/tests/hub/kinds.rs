@@ -201,6 +201,18 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
     assert!(kita.lat.is_some());
     assert!(store.get_record(Kind::Project, "essen", "p-1").await.unwrap().is_some());
     assert!(store.get_record(Kind::Project, "essen", "p-outside").await.unwrap().is_none(), "quarantined");
+    let ops = hub.hub().create_token("betrieb", Role::Operator).await.unwrap().1;
+    let quarantined: Value = client()
+        .get(format!("{}/api/v1/admin/quarantine?kind=projects", hub.url()))
+        .bearer_auth(ops.expose())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(quarantined["items"][0]["id"], "p-outside", "{quarantined}");
+    assert_eq!(quarantined["items"][0]["reason"], "jurisdiction");
 
     // References across nodes resolve; the one naming nothing is reported to the operator and
     // to the node that holds it.
@@ -213,7 +225,6 @@ async fn institutions_networks_and_projects_from_nodes_to_the_hub(db: TestDb) {
     let referrers = store.referrers(Kind::Organization, "muelheim", "kita-1").await.unwrap();
     let kinds: Vec<Kind> = referrers.iter().map(|r| r.kind).collect();
     assert!(kinds.contains(&Kind::Network) && kinds.contains(&Kind::Project), "{referrers:?}");
-    let ops = hub.hub().create_token("betrieb", Role::Operator).await.unwrap().1;
     let r = client()
         .get(format!("{}/api/v1/admin/references", hub.url()))
         .bearer_auth(ops.expose())
