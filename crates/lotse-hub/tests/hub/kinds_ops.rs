@@ -1,13 +1,15 @@
-//! Institutions, networks and projects for the operator, with a real hub on `127.0.0.1:0` and
-//! records of every kind written to the store as the harvest writes them
-//! (`store_record_page`): each quality check firing on a record made to fail it and on no
-//! other, who may see the findings, the operator's pages, and node health per kind.
+//! Institutions, networks and projects for the operator and in exports, with a real hub on
+//! `127.0.0.1:0` and records of every kind written to the store as the harvest writes them
+//! (`store_record_page`): the CSV, NDJSON and GeoJSON exports per kind with the search's
+//! filters and hostile parameters, each quality check firing on a record made to fail it and
+//! on no other, who may see the findings, the operator's pages, and node health per kind.
 
 use lotse_hub::store::Checkpoint;
 use lotse_hub::store::kinds::{RecordAccept, RecordItem, RecordPageWrite};
 use lotse_hub::{Hub, HubHandle, NewNode, Role};
 use lotse_standard::canonical::Canonical;
 use lotse_standard::model::Record;
+use lotse_standard::read::InputFormat;
 use lotse_standard::rpde::Kind;
 use reqwest::header;
 use serde_json::{Value, json};
@@ -270,7 +272,182 @@ async fn hub_with_records(db: &TestDb) -> (HubHandle, String, String, String) {
     (hub, ops, essen, muelheim)
 }
 
-backends!(quality_of_every_kind, node_health_counts_every_kind);
+/// The record a fixture becomes in an export: its id made unique across nodes, and every
+/// reference naming its node.
+fn exported(f: &Fixture) -> Record {
+    let mut v = f.value.clone();
+    let id = v["id"].as_str().unwrap().to_owned();
+    v["id"] = Value::from(format!("{}:{id}", f.node));
+    let explicit = |r: &mut Value| {
+        if let Some(s) = r.as_str().filter(|s| !s.contains('/')) {
+            *r = json!({"node": f.node, "id": s});
+        }
+    };
+    for key in ["part_of", "responsible"] {
+        if let Some(r) = v.get_mut(key) {
+            explicit(r);
+        }
+    }
+    for key in ["members", "partners"] {
+        for r in v.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten() {
+            explicit(r);
+        }
+    }
+    for c in v.get_mut("coordinators").and_then(Value::as_array_mut).into_iter().flatten() {
+        if let Some(r) = c.get_mut("organization") {
+            explicit(r);
+        }
+    }
+    Record::from_value(f.kind, v).unwrap()
+}
+
+async fn get(url: String) -> reqwest::Response {
+    client().get(url).send().await.unwrap()
+}
+
+async fn problem(url: String) {
+    let r = get(url.clone()).await;
+    assert_eq!(r.status(), 400, "{url}");
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json", "{url}");
+    let body: Value = r.json().await.unwrap();
+    assert!(body["detail"].is_string(), "{url}: {body}");
+}
+
+backends!(exports_of_every_kind, quality_of_every_kind, node_health_counts_every_kind);
+
+async fn exports_of_every_kind(db: TestDb) {
+    let (hub, _, _, _) = hub_with_records(&db).await;
+    let base = hub.url();
+    let all = fixtures();
+
+    // CSV of institutions in the standard's CSV of the kind: it reads back through the
+    // standard's reader as the records, ids unique across nodes, formulas kept harmless.
+    let r = get(format!("{base}/api/v1/export.csv?kind=organizations")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("einrichtungen.csv"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("'=Kita Regenbogen"), "{text}");
+    let (_, records) =
+        lotse_standard::read::records_kind(Kind::Organization, &bytes, InputFormat::Csv).unwrap();
+    let read: Vec<Record> =
+        records.map(|r| Record::from_value(Kind::Organization, r.unwrap().value).unwrap()).collect();
+    // In the store's order: by node, then id.
+    let mut expected: Vec<Record> =
+        all.iter().filter(|f| f.kind == Kind::Organization).map(exported).collect();
+    expected.sort_by(|a, b| a.id().cmp(b.id()));
+    assert_eq!(read, expected);
+    let Record::Organization(m) = &read[5] else { panic!("an institution") };
+    assert_eq!((m.id.as_str(), m.name["de"].as_str()), ("muelheim:m-1", "=Kita Regenbogen"));
+
+    // The filters of the kinds' search: by municipality, by text, by place.
+    let ids = |bytes: &[u8], kind: Kind| -> Vec<String> {
+        let (_, records) = lotse_standard::read::records_kind(kind, bytes, InputFormat::Csv).unwrap();
+        records.map(|r| r.unwrap().value["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let r = get(format!("{base}/api/v1/export.csv?kind=organizations&ags={MUELHEIM}")).await;
+    assert_eq!(ids(&r.bytes().await.unwrap(), Kind::Organization), ["muelheim:m-1"]);
+    let r = get(format!("{base}/api/v1/export.csv?kind=organizations&q=sonnensch")).await;
+    assert_eq!(ids(&r.bytes().await.unwrap(), Kind::Organization), ["essen:org-good"]);
+    let r = get(format!("{base}/api/v1/export.csv?kind=organizations&near=51.4271,6.8827&radius_km=2")).await;
+    assert_eq!(ids(&r.bytes().await.unwrap(), Kind::Organization), ["muelheim:m-1"]);
+    // Nothing matches: still a table with its header.
+    let r = get(format!("{base}/api/v1/export.csv?kind=projects&q=gibtesnicht")).await;
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFid;title_de"), "{}", String::from_utf8_lossy(&bytes));
+    assert!(ids(&bytes, Kind::Project).is_empty());
+
+    // NDJSON: one record per line, in the standard's canonical JSON.
+    let r = get(format!("{base}/api/v1/export.ndjson?kind=networks")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/x-ndjson");
+    let text = r.text().await.unwrap();
+    let mut networks: Vec<Record> = all.iter().filter(|f| f.kind == Kind::Network).map(exported).collect();
+    networks.sort_by(|a, b| a.id().cmp(b.id()));
+    let expected: Vec<String> = networks.iter().map(|r| Canonical::of_record(r).json).collect();
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    let good: Value = serde_json::from_str(text.lines().find(|l| l.contains("net-good")).unwrap()).unwrap();
+    assert_eq!(
+        good["members"],
+        json!([{"node": "essen", "id": "org-good"}, {"node": "muelheim", "id": "m-1"}])
+    );
+    let r = get(format!("{base}/api/v1/export.ndjson?kind=projects&status=planned&status=completed")).await;
+    let lines: Vec<Value> =
+        r.text().await.unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["essen:p-completed", "essen:p-planned"]);
+
+    // Offers stay as they were, with and without kind=offers.
+    let plain = get(format!("{base}/api/v1/export.csv")).await.bytes().await.unwrap();
+    let offers = get(format!("{base}/api/v1/export.csv?kind=offers")).await.bytes().await.unwrap();
+    assert_eq!(plain, offers);
+    assert!(String::from_utf8_lossy(&plain).contains("offer_type"));
+
+    // GeoJSON per kind: points as [lon, lat], the hub's page of each record.
+    for (kind, path) in
+        [(Kind::Organization, "organizations"), (Kind::Network, "networks"), (Kind::Project, "projects")]
+    {
+        let r = get(format!("{base}/api/v1/{path}.geojson?lang=en")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/geo+json");
+        let fc: Value = r.json().await.unwrap();
+        assert_eq!(fc["type"], "FeatureCollection");
+        let features = fc["features"].as_array().unwrap();
+        assert_eq!(features.len(), all.iter().filter(|f| f.kind == kind).count(), "{path}");
+        for f in features {
+            let hub_id = f["properties"]["id"].as_str().unwrap();
+            let (node, id) = hub_id.split_once('/').unwrap();
+            let stored = hub.hub().store().get_record(kind, node, id).await.unwrap().unwrap();
+            assert_eq!(f["geometry"]["type"], "Point");
+            assert_eq!(f["geometry"]["coordinates"], json!([stored.lon.unwrap(), stored.lat.unwrap()]));
+            assert_eq!(f["properties"]["kind"], kind.singular());
+            assert_eq!(f["properties"]["ags"].as_str(), stored.ags.as_deref());
+            assert!(f["properties"]["title"].as_str().is_some_and(|t| !t.is_empty()));
+        }
+        // The URL is the record's page at the hub.
+        let url = features[0]["properties"]["url"].as_str().unwrap();
+        let root = match kind {
+            Kind::Organization => "/einrichtungen/",
+            Kind::Network => "/netzwerke/",
+            _ => "/projekte/",
+        };
+        assert!(url.starts_with(root), "{url}");
+        assert_eq!(get(format!("{base}{url}")).await.status(), 200, "{url}");
+    }
+    let fc: Value = get(format!("{base}/api/v1/organizations.geojson?lang=en&ags={MUELHEIM}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fc["features"][0]["properties"]["title"], "=Kita Regenbogen (en)");
+    assert_eq!(fc["features"][0]["geometry"]["coordinates"], json!([6.8827, 51.4271]));
+    let fc: Value =
+        get(format!("{base}/api/v1/projects.geojson?status=running&q=projekt")).await.json().await.unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 4);
+
+    // Hostile parameters are problems, never an export.
+    for q in [
+        "export.csv?kind=events",
+        "export.csv?kind=networks&kind=projects",
+        "export.ndjson?kind=networks&offer_type=sprachkurs",
+        "export.ndjson?kind=projects&near=abc",
+        "export.csv?kind=organizations&near=91,7",
+        "export.csv?kind=organizations&radius_km=0",
+        "export.csv?kind=organizations&radius_km=NaN",
+        "export.ndjson?kind=networks&page_size=5000",
+        "organizations.geojson?kind=networks",
+        "networks.geojson?bbox=1,2,3,4",
+        "projects.geojson?near=51.4,7&radius_km=-1",
+    ] {
+        problem(format!("{base}/api/v1/{q}")).await;
+    }
+    let long = "x".repeat(60);
+    let many: String = (0..60).map(|i| format!("&life_phase={i}{long}")).collect();
+    problem(format!("{base}/api/v1/export.csv?kind=networks{many}")).await;
+    hub.shutdown().await;
+}
 
 async fn quality_of_every_kind(db: TestDb) {
     let (hub, ops, essen, muelheim) = hub_with_records(&db).await;
