@@ -1,6 +1,8 @@
 //! The map and export API: clusters for a map window, municipality outlines with offer
 //! counts, suggestions while typing, and every result of a search as GeoJSON, CSV or NDJSON,
-//! streamed. All take the search's filters (see [`crate::search::parse_request`]).
+//! streamed. All take the search's filters (see [`crate::search::parse_request`]). The CSV and
+//! NDJSON exports of institutions, networks and projects (`kind=…`) and their GeoJSON are
+//! [`super::record_export`].
 
 use axum::Json;
 use axum::body::Body;
@@ -10,9 +12,12 @@ use axum::response::{IntoResponse, Response};
 use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
 use lotse_search::{Clusters, ExportItem, SearchRequest, Suggestion};
+use lotse_standard::rpde::Kind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::record_export;
+use super::search::parse_record_query;
 use crate::http_error::HttpResult;
 use crate::search::parse_request;
 use crate::state::AppState;
@@ -151,7 +156,7 @@ pub(crate) async fn suggest(
 
 /// The formats of an export.
 #[derive(Clone, Copy)]
-enum Format {
+pub(super) enum Format {
     GeoJson,
     Csv,
     Ndjson,
@@ -291,7 +296,7 @@ fn stream_export(state: &AppState, req: SearchRequest, format: Format) -> HttpRe
 }
 
 /// The bytes after the BOM and the header line of a CSV chunk.
-fn strip_bom_and_header(bytes: &[u8]) -> &[u8] {
+pub(super) fn strip_bom_and_header(bytes: &[u8]) -> &[u8] {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     match body.iter().position(|&b| b == b'\n') {
         Some(i) => &body[i + 1..],
@@ -310,24 +315,39 @@ pub(crate) async fn offers_geojson(
     stream_export(&state, parse_request(query.as_deref())?, Format::GeoJson)
 }
 
-/// Every result of a search in the standard's CSV (importable by a node), streamed.
+/// An export of the kind the query names: offers with the search's filters, the other kinds
+/// with theirs.
+fn export(state: &AppState, query: Option<&str>, format: Format) -> HttpResult<Response> {
+    let (kind, pairs) = record_export::split_kind(query)?;
+    if kind == Kind::Offer {
+        let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+        return stream_export(state, parse_request(Some(&rest))?, format);
+    }
+    record_export::stream(state, kind, parse_record_query(&pairs)?, format)
+}
+
+/// Every result of a search in the standard's CSV (importable by a node), streamed: offers, or
+/// with `kind` the institutions, networks or projects.
 #[utoipa::path(get, path = "/api/v1/export.csv", tag = "search",
-    responses((status = 200, description = "CSV (Semikolon, UTF-8 mit BOM) / CSV (semicolon, UTF-8 with BOM)", body = String, content_type = "text/csv"),
+    params(("kind" = Option<String>, Query, description = "offers (Standard) | organizations | networks | projects; Angebote nehmen die Filter der Suche, die anderen Arten die ihrer Suche (q, near, radius_km, ags, life_phase, target_group, language, organization_kind, school_type, status) / offers take the search's filters, the other kinds those of their search")),
+    responses((status = 200, description = "CSV (Semikolon, UTF-8 mit BOM) in den Spalten der Art; IDs als {node_id}:{id} / CSV (semicolon, UTF-8 with BOM) in the kind's columns; ids as {node_id}:{id}", body = String, content_type = "text/csv"),
               (status = 400, description = "Ungültiger Parameter / invalid parameter", body = ProblemDetails, content_type = "application/problem+json")))]
 pub(crate) async fn export_csv(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> HttpResult<Response> {
-    stream_export(&state, parse_request(query.as_deref())?, Format::Csv)
+    export(&state, query.as_deref(), Format::Csv)
 }
 
-/// Every result of a search as NDJSON in the standard's JSON, streamed.
+/// Every result of a search as NDJSON in the standard's JSON, streamed: offers, or with `kind`
+/// the institutions, networks or projects.
 #[utoipa::path(get, path = "/api/v1/export.ndjson", tag = "search",
-    responses((status = 200, description = "Ein Angebot je Zeile / one offer per line", body = String, content_type = "application/x-ndjson"),
+    params(("kind" = Option<String>, Query, description = "offers (Standard) | organizations | networks | projects, mit den Filtern wie bei export.csv / with the filters as for export.csv")),
+    responses((status = 200, description = "Ein Datensatz je Zeile; IDs als {node_id}:{id} / one record per line; ids as {node_id}:{id}", body = String, content_type = "application/x-ndjson"),
               (status = 400, description = "Ungültiger Parameter / invalid parameter", body = ProblemDetails, content_type = "application/problem+json")))]
 pub(crate) async fn export_ndjson(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> HttpResult<Response> {
-    stream_export(&state, parse_request(query.as_deref())?, Format::Ndjson)
+    export(&state, query.as_deref(), Format::Ndjson)
 }

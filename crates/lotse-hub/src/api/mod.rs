@@ -8,7 +8,7 @@
 //! | `POST /api/v1/nodes/{node_id}/ping`, `GET /api/v1/nodes/{node_id}/quarantine` | the node (its hub token) |
 //! | `/api/v1/admin/nodes…`, `GET /api/v1/admin/quarantine` | operators (operator token) |
 //! | `GET /api/v1/standard`, `GET /api/v1/offers/{node_id}/{id}`, `GET /feed/{kind}` | everyone |
-//! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` | everyone |
+//! | `GET /api/v1/search`, `/suggest`, `/clusters`, `/municipalities.geojson`, `/offers.geojson`, `/export.csv`, `/export.ndjson` (`kind=…`), `/organizations.geojson`, `/networks.geojson`, `/projects.geojson` | everyone |
 //!
 //! The operator's quality API (`/api/v1/admin/quality/…`) is [`crate::ops::api`]; the OpenAPI
 //! document of both, at `/api/openapi.json`, is assembled by [`crate::server`].
@@ -19,6 +19,7 @@ mod map;
 mod nodes;
 mod offers;
 pub(crate) mod openapi;
+mod record_export;
 mod records;
 mod search;
 mod standard;
@@ -54,6 +55,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/offers.geojson", get(map::offers_geojson))
         .route("/api/v1/export.csv", get(map::export_csv))
         .route("/api/v1/export.ndjson", get(map::export_ndjson))
+        .route("/api/v1/organizations.geojson", get(record_export::organizations_geojson))
+        .route("/api/v1/networks.geojson", get(record_export::networks_geojson))
+        .route("/api/v1/projects.geojson", get(record_export::projects_geojson))
         .route("/api/v1/offers/{node_id}/{*id}", get(offers::get_offer))
         .route("/api/v1/nodes/{node_id}/references", get(records::node_dangling))
         .route("/api/v1/admin/references", get(records::dangling))

@@ -6,7 +6,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, feed, map, nodes, offers, records, search, standard};
+use super::{admin, feed, map, nodes, offers, record_export, records, search, standard};
 use crate::quarantine;
 
 struct BearerAuth;
@@ -52,6 +52,9 @@ impl Modify for BearerAuth {
         map::offers_geojson,
         map::export_csv,
         map::export_ndjson,
+        record_export::organizations_geojson,
+        record_export::networks_geojson,
+        record_export::projects_geojson,
         feed::feed,
     ),
     components(schemas(lotse_http::problem::ProblemDetails, quarantine::QuarantineView)),

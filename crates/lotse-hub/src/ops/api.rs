@@ -5,9 +5,11 @@
 //! | `GET /api/v1/admin/quality/nodes` (`.csv`) | operator |
 //! | `GET /api/v1/admin/quality/nodes/{node_id}/offers` (`.csv`) | operator, or the node's steward (its hub token) |
 //! | `GET /api/v1/admin/quality/offers/{node_id}/{id}` | operator, or the node's steward |
-//! | `GET /api/v1/admin/quality/trend`, `/coverage` (`.csv`), `/checks` | operator |
+//! | `GET /api/v1/admin/quality/trend`, `/coverage` (`.csv`), `/checks` (`?kind=`) | operator |
 //! | `PUT /api/v1/admin/quality/population` (CSV `ags,population`) | operator |
 //! | `POST /api/v1/admin/quality/jobs/{job}` (`rescore`, `sweep`, `snapshot`, `link_check`, `health`) | operator |
+//!
+//! The same for institutions, networks and projects is in [`super::record_api`].
 //!
 //! A steward's token opens its own node's findings only; another node's answer 403. Reading
 //! endpoints also admit the session of the operator pages, so that the pages can link to the
@@ -23,11 +25,15 @@ use lotse_http::Problem;
 use lotse_http::problem::ProblemDetails;
 use lotse_http::query::Query;
 use lotse_standard::date::Date;
+use lotse_standard::rpde::Kind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::checks::{CHECKS, Group, QualityFinding};
-use super::health::{self, HealthReason, HealthRules, HealthState, NodeHealth};
+use super::health::{self, HealthReason, HealthRules, HealthState, KindHealth, NodeHealth};
+use super::record_api::{self, RecordQualityPage};
+use super::record_checks::{self, Level, RecordFinding};
+use super::record_scores::{KindQuality, RecordQuality};
 use super::snapshot::{self, Coverage, CoverageRow, PopulationSource, TrendPoint};
 use crate::auth::{Operator, OperatorOrSteward, OperatorRead};
 use crate::http_error::HttpResult;
@@ -49,13 +55,21 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/admin/quality/checks", get(checks))
         .route("/api/v1/admin/quality/population", put(population))
         .route("/api/v1/admin/quality/jobs/{job}", post(run_job))
+        .merge(record_api::router())
 }
 
 /// The OpenAPI paths of this module.
 #[derive(OpenApi)]
 #[openapi(
-    paths(nodes, nodes_csv, node_offers, node_offers_csv, offer, trend, coverage, coverage_csv, checks, population, run_job),
-    components(schemas(HealthState, HealthReason, Group, PopulationSource, CoverageRow)),
+    paths(
+        nodes, nodes_csv, node_offers, node_offers_csv, offer,
+        record_api::node_records, record_api::node_records_csv, record_api::record,
+        trend, coverage, coverage_csv, checks, population, run_job
+    ),
+    components(schemas(
+        HealthState, HealthReason, Group, PopulationSource, CoverageRow, KindHealth, KindQuality, Level,
+        RecordFinding, RecordQuality, RecordQualityPage
+    )),
     tags((name = "quality", description = "Betrieb: Datenqualität, Knotenzustand, Abdeckung / operation: data quality, node health, coverage"))
 )]
 pub(crate) struct QualityDoc;
@@ -123,7 +137,7 @@ pub struct PageQuery {
     pub limit: Option<u32>,
 }
 
-fn csv_response(name: &str, body: String) -> Response {
+pub(super) fn csv_response(name: &str, body: String) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -133,7 +147,9 @@ fn csv_response(name: &str, body: String) -> Response {
     r
 }
 
-/// Every node with its health state, the reasons for it and its figures.
+/// Every node with its health state, the reasons for it and its figures, offers' and the
+/// other kinds' (`kinds`: per institution, network and project the live records, the feed's
+/// state and checkpoint, the references that name nothing, and the records' scores).
 ///
 /// How far the hub is behind a node comes from the node's ping: `{"modified": N}` reports its
 /// newest change number (`reported_head`), since the RPDE feed has no field for it.
@@ -161,10 +177,11 @@ pub(crate) async fn nodes(
     Ok(Json(all_health(&state).await?))
 }
 
-/// Every node's health by the configured rules.
+/// Every node's health by the configured rules, with the other kinds' scores.
 async fn all_health(state: &AppState) -> Result<Vec<NodeHealth>, crate::HubError> {
     let hub = &state.hub;
-    health::all(hub.store().as_ref(), &HealthRules::from_config(hub.config())).await
+    health::all_with_scores(hub.store().as_ref(), &HealthRules::from_config(hub.config()), Date::today_utc())
+        .await
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -204,9 +221,21 @@ pub(crate) async fn nodes_csv(State(state): State<AppState>, _: OperatorRead) ->
             "mean_score",
             "expired",
             "unverified",
+            "dangling_references",
+            "organizations",
+            "organizations_mean_score",
+            "networks",
+            "networks_mean_score",
+            "projects",
+            "projects_mean_score",
         ],
         nodes.into_iter().map(|n| {
-            vec![
+            let mut kinds: Vec<String> = Vec::new();
+            for k in &n.kinds {
+                kinds.push(k.records.to_string());
+                kinds.push(opt(k.quality.and_then(|q| q.mean_score).map(|m| format!("{m:.1}"))));
+            }
+            let mut row = vec![
                 n.node_id,
                 n.name,
                 n.state.as_str().to_owned(),
@@ -225,7 +254,10 @@ pub(crate) async fn nodes_csv(State(state): State<AppState>, _: OperatorRead) ->
                 opt(n.mean_score.map(|m| format!("{m:.1}"))),
                 n.expired.to_string(),
                 n.unverified.to_string(),
-            ]
+                n.dangling_references.to_string(),
+            ];
+            row.extend(kinds);
+            row
         }),
     );
     Ok(csv_response("lotse-knoten.csv", body))
@@ -509,31 +541,61 @@ pub struct CheckView {
     pub en: &'static str,
     pub fix_de: &'static str,
     pub fix_en: &'static str,
+    /// How urgent a finding is; only the other kinds' checks have a level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
 }
 
-/// Every quality check with its weight and how a steward fixes it.
+impl CheckView {
+    fn of(c: &super::checks::Check, level: Option<Level>) -> CheckView {
+        CheckView {
+            code: c.code,
+            group: c.group,
+            weight: c.weight,
+            de: c.de,
+            en: c.en,
+            fix_de: c.fix_de,
+            fix_en: c.fix_en,
+            level,
+        }
+    }
+}
+
+/// Whose checks.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChecksQuery {
+    /// `offers` (default), `organizations`, `networks` or `projects`.
+    pub kind: Option<String>,
+}
+
+/// Every quality check of a kind with its weight and how a steward fixes it.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/quality/checks",
     tag = "quality",
+    params(ChecksQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "The checks; the weights add up to 100", body = Vec<CheckView>))
-)]
-pub(crate) async fn checks() -> Json<Vec<CheckView>> {
-    Json(
-        CHECKS
-            .iter()
-            .map(|c| CheckView {
-                code: c.code,
-                group: c.group,
-                weight: c.weight,
-                de: c.de,
-                en: c.en,
-                fix_de: c.fix_de,
-                fix_en: c.fix_en,
-            })
-            .collect(),
+    responses(
+        (status = 200, description = "The checks of the kind; their weights add up to 100", body = Vec<CheckView>),
+        (status = 400, description = "Unknown kind", body = ProblemDetails, content_type = "application/problem+json"),
     )
+)]
+pub(crate) async fn checks(Query(q): Query<ChecksQuery>) -> HttpResult<Json<Vec<CheckView>>> {
+    let kind = match q.kind.as_deref() {
+        None => Kind::Offer,
+        Some(k) => Kind::from_plural(k).ok_or_else(|| {
+            Problem::bad_request(
+                "kind muss offers, organizations, networks oder projects sein.",
+                "kind must be offers, organizations, networks or projects.",
+            )
+            .with_extension("field", serde_json::Value::from("kind"))
+        })?,
+    };
+    Ok(Json(match kind {
+        Kind::Offer => CHECKS.iter().map(|c| CheckView::of(c, None)).collect(),
+        kind => record_checks::checks_of(kind).map(|c| CheckView::of(&c.check, Some(c.level))).collect(),
+    }))
 }
 
 /// The answer to a population upload.

@@ -5,6 +5,9 @@
 //! of its weight per warning). [`CHECKS`] is the one list of checks: `docs/quality.md` documents
 //! each of them, and a test fails when one is missing there or its weight differs.
 //!
+//! The other kinds of standard 1.1 have their own checks (`super::record_checks`) and are scored
+//! by the same rule, [`score_of`].
+//!
 //! Scoring is a pure function of the offer, what the hub stored about it (validator findings,
 //! placement, when it last changed), the link checker's results and the date, so that the
 //! rescoring job and the tests call the same code.
@@ -29,6 +32,8 @@ pub enum Group {
     Placement,
     Reachability,
     Expiry,
+    /// References to other records (standard 1.1's kinds only).
+    References,
 }
 
 impl Group {
@@ -40,6 +45,7 @@ impl Group {
             Group::Placement => "placement",
             Group::Reachability => "reachability",
             Group::Expiry => "expiry",
+            Group::References => "references",
         }
     }
 }
@@ -250,9 +256,56 @@ struct StoredFinding {
     code: String,
 }
 
-fn date_of(s: Option<&str>) -> Option<Date> {
-    // Dates are `YYYY-MM-DD`; a timestamp's date part counts.
+/// A date of a record (`YYYY-MM-DD`); of a timestamp, its date part counts.
+pub(crate) fn date_of(s: Option<&str>) -> Option<Date> {
     s.and_then(|s| Date::parse_iso(s.get(..10).unwrap_or(s)))
+}
+
+/// A failed check as a finding: the check's texts, and the points lost — its weight, or less
+/// for a graded check (`lost`), never more.
+pub(crate) fn finding(
+    c: &Check,
+    lost: Option<u32>,
+    pointer: String,
+    detail: Option<String>,
+) -> QualityFinding {
+    QualityFinding {
+        code: c.code.to_owned(),
+        group: c.group,
+        weight: c.weight,
+        lost: lost.unwrap_or(c.weight).min(c.weight),
+        pointer,
+        message: Text { de: c.de.to_owned(), en: c.en.to_owned() },
+        fix: Text { de: c.fix_de.to_owned(), en: c.fix_en.to_owned() },
+        detail,
+    }
+}
+
+/// The scoring rule: 100 points less the points of every failed check. Offers and the other
+/// kinds are scored by this one rule, each kind with its own list of checks whose weights add
+/// up to 100, so a record that fails everything scores 0.
+pub fn score_of<'a>(findings: impl IntoIterator<Item = &'a QualityFinding>) -> u32 {
+    let lost: u32 = findings.into_iter().map(|f| f.lost).fold(0, u32::saturating_add);
+    100u32.saturating_sub(lost)
+}
+
+/// Whether a record counts as unverified on `today`: `verified_at` missing, unreadable, or
+/// more than [`FRESH_DAYS`] before. The same rule for every kind.
+pub fn is_unverified(verified_at: Option<&str>, today: Date) -> bool {
+    let stale_before = today.add_days(-FRESH_DAYS);
+    date_of(verified_at).is_none_or(|d| d < stale_before)
+}
+
+/// The codes of the warnings among the hub validator's stored findings (a JSON array);
+/// notices lower nothing and are left out.
+pub(crate) fn validator_warnings(stored: Option<&str>) -> Vec<String> {
+    let stored: Vec<StoredFinding> = stored.and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
+    stored.into_iter().filter(|f| f.severity == "warning").map(|f| f.code).collect()
+}
+
+/// The points `n` validator warnings cost before the check's weight caps them.
+pub(crate) fn warning_points(n: usize) -> u32 {
+    POINTS_PER_WARNING.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// The URLs of an offer the link checker checks: `url` and `contact.url`, each once.
@@ -287,17 +340,9 @@ pub fn municipalities_of(offer: &Offer, placements: &[Placement]) -> Vec<String>
 pub fn score(offer: &Offer, cx: &Context<'_>) -> Scored {
     let mut findings = Vec::new();
     let mut fail = |code: &str, lost: Option<u32>, pointer: String, detail: Option<String>| {
-        let Some(c) = check(code) else { return };
-        findings.push(QualityFinding {
-            code: c.code.to_owned(),
-            group: c.group,
-            weight: c.weight,
-            lost: lost.unwrap_or(c.weight).min(c.weight),
-            pointer,
-            message: Text { de: c.de.to_owned(), en: c.en.to_owned() },
-            fix: Text { de: c.fix_de.to_owned(), en: c.fix_en.to_owned() },
-            detail,
-        });
+        if let Some(c) = check(code) {
+            findings.push(finding(c, lost, pointer, detail));
+        }
     };
 
     // Completeness.
@@ -327,9 +372,7 @@ pub fn score(offer: &Offer, cx: &Context<'_>) -> Scored {
     }
 
     // Freshness.
-    let stale_before = cx.today.add_days(-FRESH_DAYS);
-    let verified = date_of(offer.verified_at.as_deref());
-    let unverified = verified.is_none_or(|d| d < stale_before);
+    let unverified = is_unverified(offer.verified_at.as_deref(), cx.today);
     if unverified {
         fail("verified_recently", None, "/verified_at".into(), offer.verified_at.clone());
     }
@@ -338,13 +381,14 @@ pub fn score(offer: &Offer, cx: &Context<'_>) -> Scored {
     }
 
     // Validity: warnings of the hub's validator (notices lower nothing).
-    let stored: Vec<StoredFinding> =
-        cx.validator_findings.and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
-    let warnings: Vec<&str> =
-        stored.iter().filter(|f| f.severity == "warning").map(|f| f.code.as_str()).collect();
+    let warnings = validator_warnings(cx.validator_findings);
     if !warnings.is_empty() {
-        let lost = POINTS_PER_WARNING.saturating_mul(u32::try_from(warnings.len()).unwrap_or(u32::MAX));
-        fail("validator_warnings", Some(lost), "".into(), Some(warnings.join(", ")));
+        fail(
+            "validator_warnings",
+            Some(warning_points(warnings.len())),
+            "".into(),
+            Some(warnings.join(", ")),
+        );
     }
 
     // Placement.
@@ -401,9 +445,8 @@ pub fn score(offer: &Offer, cx: &Context<'_>) -> Scored {
         fail("defunct_published", None, "/status".into(), None);
     }
 
-    let lost: u32 = findings.iter().map(|f| f.lost).sum();
     Scored {
-        score: 100u32.saturating_sub(lost),
+        score: score_of(&findings),
         findings,
         warnings: u32::try_from(warnings.len()).unwrap_or(u32::MAX),
         expired,

@@ -15,6 +15,7 @@
 //! | warn | more than `health.warn_quarantine_share` of its items are quarantined (default 5 %) |
 //! | warn | more than `health.warn_warnings_share` of its offers have validator warnings (default 25 %) |
 //! | warn | the mean score of its offers is below `health.warn_mean_score` (default 60) |
+//! | warn | the last harvest of the node's feed of another kind (institutions, networks, projects) failed |
 //!
 //! Otherwise the node is `ok`. The rules are checked in this order and every one that holds is
 //! listed as a reason, so the operator sees all of them at once.
@@ -31,13 +32,26 @@
 //! the time since the hub was last caught up, not the age of the oldest missing change: a hub
 //! that follows a busy node without ever catching up keeps falling behind by this measure, and
 //! that is what the rule is there to show.
+//!
+//! **The other kinds.** Beside its offers, a node's health lists each of standard 1.1's other
+//! kinds ([`KindHealth`]): the live records the hub holds, whether the node publishes the
+//! kind's feed, the hub's checkpoint in it and its last error (`record_feeds`), and the
+//! references of those records that name no live record. These are aggregates the store
+//! answers directly, so the health job stays cheap; the records' scores are derived on read
+//! ([`super::record_scores`]) and added only where they are shown ([`with_scores`]).
 
+use std::collections::HashMap;
+
+use lotse_standard::date::Date;
+use lotse_standard::rpde::Kind;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::checks::Text;
+use super::record_scores::{self, KindQuality, KindSummary};
 use crate::config::HubConfig;
 use crate::error::HubError;
+use crate::harvest::records::RECORD_KINDS;
 use crate::hub::Hub;
 use crate::store::quality::QualityAggregate;
 use crate::store::{HubStore, NodeCounts, NodeInfo, NodeState};
@@ -140,6 +154,44 @@ pub struct NodeHealth {
     pub mean_score: Option<f64>,
     pub expired: i64,
     pub unverified: i64,
+    /// References of the node's records of every kind (offers included) that name no live
+    /// record.
+    pub dangling_references: i64,
+    /// Institutions, networks and projects, in this order.
+    pub kinds: Vec<KindHealth>,
+}
+
+/// One of standard 1.1's other kinds of a node, as the hub holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct KindHealth {
+    /// `organization`, `network` or `project`.
+    #[serde(serialize_with = "singular")]
+    #[schema(value_type = String)]
+    pub kind: Kind,
+    /// Whether the node publishes the kind's feed (a node on standard 1.0 answers 404, which
+    /// is no error).
+    pub published: bool,
+    /// Live records held by the hub.
+    pub records: i64,
+    /// The node's change number of the last stored item of the kind's feed.
+    pub checkpoint_modified: Option<i64>,
+    /// The id of that item.
+    pub checkpoint_id: Option<String>,
+    /// Unix seconds of the last harvest of the kind's feed.
+    pub last_harvest_at: Option<i64>,
+    /// Why the last harvest of the kind's feed failed; null when it succeeded.
+    pub last_error: Option<String>,
+    /// Items of the kind's feed harvested in all.
+    pub items_harvested: i64,
+    /// References of these records that name no live record.
+    pub dangling_references: i64,
+    /// The records' scores; only where they are shown (the quality API and pages), null from
+    /// the health job.
+    pub quality: Option<KindQuality>,
+}
+
+fn singular<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.singular())
 }
 
 fn reason(code: &'static str, state: HealthState, de: String, en: String) -> HealthReason {
@@ -159,11 +211,14 @@ pub(crate) fn changes_text(n: i64) -> (String, String) {
     }
 }
 
-/// Judges one node by the rules of the module documentation.
+/// Judges one node by the rules of the module documentation; `kinds` are its other kinds'
+/// figures, `dangling_references` the references of all its records that name nothing.
 pub fn judge(
     node: &NodeInfo,
     counts: NodeCounts,
     quality: QualityAggregate,
+    kinds: Vec<KindHealth>,
+    dangling_references: i64,
     now: i64,
     rules: &HealthRules,
 ) -> NodeHealth {
@@ -287,6 +342,17 @@ pub fn judge(
             format!("Mean score {mean:.0} (below {:.0}).", rules.warn_mean_score),
         ));
     }
+    for k in &kinds {
+        if let Some(e) = &k.last_error {
+            let (de, en) = lotse_http::kind::plural_label(k.kind);
+            reasons.push(reason(
+                "kind_feed_failed",
+                Warn,
+                format!("Letzte Sammlung der {de} fehlgeschlagen: {e}"),
+                format!("Last harvest of the {en} failed: {e}"),
+            ));
+        }
+    }
     let state = reasons.iter().map(|r| r.state).max().unwrap_or(HealthState::Ok);
     NodeHealth {
         node_id: node.id.clone(),
@@ -312,23 +378,77 @@ pub fn judge(
         mean_score: quality.mean_score,
         expired: quality.expired,
         unverified: quality.unverified,
+        dangling_references,
+        kinds,
     }
 }
 
-/// The health of every node by `rules`, ordered by id.
+/// The health of every node by `rules`, ordered by id, without the other kinds' scores.
 pub async fn all(store: &dyn HubStore, rules: &HealthRules) -> Result<Vec<NodeHealth>, HubError> {
     // Offers held are counted from the scores (a second behind the store at most), which one
     // covering index answers; counting the offers table would read every offer's row.
     let nodes = store.list_nodes().await?;
     let mut quality = store.quality_by_node().await?;
+    let mut records: HashMap<(String, Kind), i64> = HashMap::new();
+    for kind in RECORD_KINDS {
+        for (node, n) in store.record_counts(kind).await? {
+            records.insert((node, kind), n);
+        }
+    }
+    let mut dangling: HashMap<(String, Kind), i64> = HashMap::new();
+    for (node, kind, n) in store.dangling_counts().await? {
+        dangling.insert((node, kind), n);
+    }
     let now = crate::unix_now();
-    Ok(nodes
-        .iter()
-        .map(|n| {
-            let q = quality.remove(&n.id).unwrap_or_default();
-            judge(n, NodeCounts { offers: q.offers, quarantined: q.quarantined }, q, now, rules)
-        })
-        .collect())
+    let mut out = Vec::with_capacity(nodes.len());
+    for n in &nodes {
+        let mut kinds = Vec::with_capacity(RECORD_KINDS.len());
+        for kind in RECORD_KINDS {
+            let feed = store.record_feed(&n.id, kind).await?;
+            let key = (n.id.clone(), kind);
+            kinds.push(KindHealth {
+                kind,
+                published: feed.published,
+                records: records.get(&key).copied().unwrap_or(0),
+                checkpoint_modified: feed.checkpoint.as_ref().map(|c| c.modified),
+                checkpoint_id: feed.checkpoint.map(|c| c.id),
+                last_harvest_at: feed.last_harvest_at,
+                last_error: feed.last_error,
+                items_harvested: feed.items_harvested,
+                dangling_references: dangling.get(&key).copied().unwrap_or(0),
+                quality: None,
+            });
+        }
+        let all_dangling: i64 = Kind::ALL.iter().filter_map(|k| dangling.get(&(n.id.clone(), *k))).sum();
+        let q = quality.remove(&n.id).unwrap_or_default();
+        let counts = NodeCounts { offers: q.offers, quarantined: q.quarantined };
+        out.push(judge(n, counts, q, kinds, all_dangling, now, rules));
+    }
+    Ok(out)
+}
+
+/// Adds the other kinds' scores to the nodes' figures (a node and kind without records gets
+/// empty figures).
+pub fn with_scores(nodes: &mut [NodeHealth], summaries: &HashMap<(String, Kind), KindSummary>) {
+    for n in nodes {
+        for k in &mut n.kinds {
+            let figures = summaries.get(&(n.node_id.clone(), k.kind)).map(|s| s.figures);
+            k.quality = Some(figures.unwrap_or_default());
+        }
+    }
+}
+
+/// The health of every node with the other kinds' scores, as of `today`: what the quality API
+/// and the operator's pages show.
+pub async fn all_with_scores(
+    store: &dyn HubStore,
+    rules: &HealthRules,
+    today: Date,
+) -> Result<Vec<NodeHealth>, HubError> {
+    let mut nodes = all(store, rules).await?;
+    let summaries = record_scores::summaries(store, None, 0, today).await?;
+    with_scores(&mut nodes, &summaries);
+    Ok(nodes)
 }
 
 /// The health job once: judges every node by the configured rules and updates the node
@@ -405,7 +525,7 @@ mod tests {
 
     #[test]
     fn a_current_node_is_ok_with_its_figures() {
-        let h = judge(&node(), counts(), good_quality(), NOW, &rules());
+        let h = judge(&node(), counts(), good_quality(), Vec::new(), 0, NOW, &rules());
         assert_eq!(h.state, HealthState::Ok, "{:?}", h.reasons);
         assert_eq!((h.lag_seconds, h.checkpoint_modified, h.offers, h.quarantined), (60, Some(42), 100, 1));
         assert!((h.warnings_share - 0.05).abs() < 1e-9);
@@ -421,19 +541,19 @@ mod tests {
     fn lag_in_change_numbers_and_seconds() {
         let r = rules();
         // Behind by three changes for two minutes: figures, no rule yet.
-        let h = judge(&behind(45, NOW - 120), counts(), good_quality(), NOW, &r);
+        let h = judge(&behind(45, NOW - 120), counts(), good_quality(), Vec::new(), 0, NOW, &r);
         assert_eq!((h.behind_changes, h.behind_since, h.behind_seconds), (3, Some(NOW - 120), 120));
         assert_eq!(h.state, HealthState::Ok, "{:?}", h.reasons);
         // The checkpoint ahead of an older report is not behind, whatever the stored time says.
-        let h = judge(&behind(40, NOW - 5000), counts(), good_quality(), NOW, &r);
+        let h = judge(&behind(40, NOW - 5000), counts(), good_quality(), Vec::new(), 0, NOW, &r);
         assert_eq!((h.behind_changes, h.behind_since, h.behind_seconds), (0, None, 0));
         assert_eq!(h.state, HealthState::Ok);
         // Without a checkpoint every reported change is missing.
         let fresh = NodeInfo { checkpoint: None, ..behind(7, NOW - 30) };
-        assert_eq!(judge(&fresh, counts(), good_quality(), NOW, &r).behind_changes, 7);
+        assert_eq!(judge(&fresh, counts(), good_quality(), Vec::new(), 0, NOW, &r).behind_changes, 7);
         // A node that never reported a head is not behind.
         let quiet = NodeInfo { reported_head: None, ..node() };
-        assert_eq!(judge(&quiet, counts(), good_quality(), NOW, &r).behind_changes, 0);
+        assert_eq!(judge(&quiet, counts(), good_quality(), Vec::new(), 0, NOW, &r).behind_changes, 0);
     }
 
     #[test]
@@ -469,7 +589,7 @@ mod tests {
             ),
         ];
         for (code, n, c, q) in cases {
-            let h = judge(&n, c, q, NOW, &r);
+            let h = judge(&n, c, q, Vec::new(), 0, NOW, &r);
             assert_eq!(h.state, HealthState::Warn, "{code}");
             assert_eq!(codes(&h), [code]);
         }
@@ -478,6 +598,8 @@ mod tests {
             &NodeInfo { last_success_at: Some(NOW - 900), ..behind(45, NOW - 900) },
             NodeCounts { offers: 95, quarantined: 5 },
             QualityAggregate { with_warnings: 25, mean_score: Some(60.0), ..good_quality() },
+            Vec::new(),
+            0,
             NOW,
             &r,
         );
@@ -495,23 +617,59 @@ mod tests {
             ("behind_too_long", behind(43, NOW - 3601)),
         ];
         for (code, n) in cases {
-            let h = judge(&n, counts(), good_quality(), NOW, &r);
+            let h = judge(&n, counts(), good_quality(), Vec::new(), 0, NOW, &r);
             assert_eq!(h.state, HealthState::Error, "{code}");
             assert_eq!(codes(&h), [code]);
         }
         // An hour behind exactly is still a warning.
-        let h = judge(&behind(43, NOW - 3600), counts(), good_quality(), NOW, &r);
+        let h = judge(&behind(43, NOW - 3600), counts(), good_quality(), Vec::new(), 0, NOW, &r);
         assert_eq!((h.state, codes(&h)), (HealthState::Warn, vec!["behind"]));
         // A new node that was never harvested is not an error yet.
         let fresh = NodeInfo { last_success_at: None, created_at: NOW - 60, ..node() };
         assert_eq!(
-            judge(&fresh, NodeCounts::default(), QualityAggregate::default(), NOW, &r).state,
+            judge(&fresh, NodeCounts::default(), QualityAggregate::default(), Vec::new(), 0, NOW, &r).state,
             HealthState::Ok
         );
         // Several rules: all listed, the worst decides.
         let bad = NodeInfo { consecutive_failures: 2, last_success_at: Some(NOW - 7200), ..node() };
-        let h = judge(&bad, counts(), QualityAggregate { mean_score: Some(10.0), ..good_quality() }, NOW, &r);
+        let h = judge(
+            &bad,
+            counts(),
+            QualityAggregate { mean_score: Some(10.0), ..good_quality() },
+            Vec::new(),
+            0,
+            NOW,
+            &r,
+        );
         assert_eq!(h.state, HealthState::Error);
         assert_eq!(codes(&h), ["harvest_overdue", "last_harvest_failed", "low_mean_score"]);
+    }
+
+    #[test]
+    fn a_failed_feed_of_another_kind_warns() {
+        let kind = |kind, error: Option<&str>| KindHealth {
+            kind,
+            published: true,
+            records: 3,
+            checkpoint_modified: Some(7),
+            checkpoint_id: Some("x".into()),
+            last_harvest_at: Some(NOW - 60),
+            last_error: error.map(str::to_owned),
+            items_harvested: 3,
+            dangling_references: 1,
+            quality: None,
+        };
+        let kinds = vec![
+            kind(Kind::Organization, None),
+            kind(Kind::Network, Some("HTTP 500")),
+            kind(Kind::Project, None),
+        ];
+        let h = judge(&node(), counts(), good_quality(), kinds, 4, NOW, &rules());
+        assert_eq!((h.state, codes(&h)), (HealthState::Warn, vec!["kind_feed_failed"]));
+        let en = &h.reasons[0].message.en;
+        assert!(en.contains("networks") && en.contains("HTTP 500"), "{en}");
+        assert_eq!((h.dangling_references, h.kinds.len()), (4, 3));
+        let json = serde_json::to_value(&h.kinds[1]).unwrap();
+        assert_eq!(json["kind"], "network");
     }
 }

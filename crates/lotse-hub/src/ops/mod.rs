@@ -1,15 +1,17 @@
 //! The operator's view of the region's data: a quality score per offer from documented,
-//! weighted checks with stored findings ([`checks`], [`score`]), node health ([`health`]), the
+//! weighted checks with stored findings ([`checks`], [`score`]), the same for institutions,
+//! networks and projects with checks of their own, scored as they are asked for
+//! ([`record_checks`], [`record_scores`]), node health over every kind ([`health`]), the
 //! link checker ([`links`]), the daily sweep ([`sweep`]), daily snapshots with trends and the
 //! coverage per municipality ([`snapshot`]), server-rendered charts and map ([`svg`]) and the
 //! job metrics ([`metrics`]).
 //!
-//! Two layers live here. The domain — `checks`, `score`, `health`, `links`, `sweep`,
-//! `snapshot`, `svg`, `metrics` and `csv` — works on the store, the metrics and values from the
+//! Two layers live here. The domain — `checks`, `score`, `record_checks`, `record_scores`,
+//! `health`, `links`, `sweep`, `snapshot`, `svg`, `metrics` and `csv` — works on the store, the metrics and values from the
 //! configuration, and knows nothing of HTTP. Its jobs' entry points (`run_once`,
 //! [`score::score_changes_once`], [`score::rescore_all`]) take the [`crate::Hub`] the scheduler
 //! and the tests hold and hand each part on; everything else takes only the parts it needs.
-//! On top, the operator's JSON and CSV API ([`api`]) and the operator's pages under `/betrieb`
+//! On top, the operator's JSON and CSV API ([`api`], and `record_api` for the other kinds) and the operator's pages under `/betrieb`
 //! (`pages`, one module per page) take the shared state and the authentication extractors of
 //! `crate::auth`, like every other handler.
 //!
@@ -25,6 +27,9 @@ pub mod health;
 pub mod links;
 pub mod metrics;
 mod pages;
+pub(crate) mod record_api;
+pub mod record_checks;
+pub mod record_scores;
 pub mod score;
 pub mod snapshot;
 pub mod svg;

@@ -221,6 +221,23 @@ pub trait RecordStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<DanglingReference>, StoreError>;
 
+    /// The references that name no live record, of the live records of `kind` from `first`
+    /// through `last` (`(node_id, id)`, both included) in the order of [`list_records`]: those
+    /// of one page of that list, or of one record when both are the same. At most `limit`.
+    ///
+    /// [`list_records`]: RecordStore::list_records
+    async fn dangling_references_between(
+        &self,
+        kind: Kind,
+        first: (&str, &str),
+        last: (&str, &str),
+        limit: u32,
+    ) -> Result<Vec<DanglingReference>, StoreError>;
+
+    /// How many references name no live record, per node and kind of the referring record
+    /// (offers included), ordered by node and kind.
+    async fn dangling_counts(&self) -> Result<Vec<(String, Kind, i64)>, StoreError>;
+
     /// Project events between `from` and `to` (Unix seconds, inclusive), oldest first.
     async fn project_events(&self, from: i64, to: i64, limit: u32) -> Result<Vec<ProjectEvent>, StoreError>;
 

@@ -604,6 +604,58 @@ impl RecordStore for Store {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(kind = %kind, limit = limit), err(level = "debug"))]
+    async fn dangling_references_between(
+        &self,
+        kind: Kind,
+        first: (&str, &str),
+        last: (&str, &str),
+        limit: u32,
+    ) -> Result<Vec<DanglingReference>, StoreError> {
+        // The same anti-join as `dangling_references`, over the key range of a page of
+        // `list_records` (whose order it shares).
+        let sql = format!(
+            "SELECT r.kind, r.node_id, r.id, r.pointer, r.target_kind, r.target_node, r.target_id \
+             FROM ({ALL_REFERENCES}) r WHERE r.kind = $1 \
+             AND (r.node_id > $2 OR (r.node_id = $2 AND r.id >= $3)) \
+             AND (r.node_id < $4 OR (r.node_id = $4 AND r.id <= $5)) AND NOT EXISTS ( \
+               SELECT 1 FROM records t WHERE t.kind = r.target_kind AND t.node_id = r.target_node \
+               AND t.id = r.target_id AND NOT t.deleted) \
+             ORDER BY r.node_id, r.id, r.pointer LIMIT $6"
+        );
+        sqlx::query(&sql)
+            .bind(kind.singular())
+            .bind(first.0)
+            .bind(first.1)
+            .bind(last.0)
+            .bind(last.1)
+            .bind(i64::from(limit))
+            .fetch_all(super::reader(self))
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DanglingReference {
+                    kind: kind_of(row.try_get::<&str, _>("kind")?)?,
+                    node_id: row.try_get("node_id")?,
+                    id: row.try_get("id")?,
+                    reference: reference_from_row(row)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
+    async fn dangling_counts(&self) -> Result<Vec<(String, Kind, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT r.node_id, r.kind, COUNT(*) FROM ({ALL_REFERENCES}) r WHERE NOT EXISTS ( \
+               SELECT 1 FROM records t WHERE t.kind = r.target_kind AND t.node_id = r.target_node \
+               AND t.id = r.target_id AND NOT t.deleted) \
+             GROUP BY r.node_id, r.kind ORDER BY r.node_id, r.kind"
+        );
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql).fetch_all(super::reader(self)).await?;
+        rows.into_iter().map(|(node, kind, n)| Ok((node, kind_of(&kind)?, n))).collect()
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(from = from, to = to), err(level = "debug"))]
     async fn project_events(&self, from: i64, to: i64, limit: u32) -> Result<Vec<ProjectEvent>, StoreError> {
         let rows: Vec<(String, String, i64, String, Option<String>, Option<String>)> = sqlx::query_as(

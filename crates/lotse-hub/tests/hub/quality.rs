@@ -620,6 +620,7 @@ fn every_check_is_documented_with_its_weight() {
         "quarantine_share",
         "warnings_share",
         "low_mean_score",
+        "kind_feed_failed",
     ] {
         assert!(doc.contains(&format!("| `{code}` |")), "health rule {code} is not in docs/quality.md");
     }
@@ -628,6 +629,35 @@ fn every_check_is_documented_with_its_weight() {
         lotse_hub::ops::checks::CHECKS.len(),
         "a documented check that the code does not have"
     );
+}
+
+/// `docs/quality.md` documents every check of institutions, networks and projects with its
+/// kind, level, group, weight and fix, and no check the code does not have.
+#[test]
+fn every_check_of_the_other_kinds_is_documented() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/quality.md");
+    let doc = std::fs::read_to_string(path).expect("docs/quality.md");
+    let checks = lotse_hub::ops::record_checks::RECORD_CHECKS;
+    for c in checks {
+        let prefix = format!("| `{}` | {} |", c.check.code, c.kind.singular());
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("check {} of {} is not in docs/quality.md", c.check.code, c.kind));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[3], c.level.as_str(), "level of {prefix}");
+        assert_eq!(cells[4], c.check.group.as_str(), "group of {prefix}");
+        assert_eq!(cells[5], c.check.weight.to_string(), "weight of {prefix}");
+        assert!(cells[6].contains(c.check.de) && cells[6].contains(c.check.en), "text of {prefix}");
+        assert!(cells[7].contains(c.check.fix_de) && cells[7].contains(c.check.fix_en), "fix of {prefix}");
+    }
+    // Rows of the kinds' table: a code, a kind, a level, a group and a weight.
+    let documented = doc
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter(|l| l.split('|').nth(5).is_some_and(|w| w.trim().parse::<u32>().is_ok()))
+        .count();
+    assert_eq!(documented, checks.len(), "a documented check that the code does not have");
 }
 
 /// The value of a `Set-Cookie` of the response for `name`, and the whole header.

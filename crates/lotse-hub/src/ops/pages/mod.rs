@@ -1,5 +1,6 @@
 //! The operator's HTML pages under `/betrieb`, one module per page: [`overview`] (nodes,
-//! scores, alerts, trends), [`node`] (one node), [`offer`] (one offer's findings),
+//! scores, alerts, trends), [`node`] (one node), [`offer`] (one offer's findings), [`record`]
+//! (one institution's, network's or project's findings),
 //! [`quarantine`], [`coverage`] (with its map and the population upload) and [`login`]. What
 //! several pages show of a node is in [`nodes`], the trend charts in [`trend`].
 //!
@@ -19,6 +20,7 @@ mod nodes;
 mod offer;
 mod overview;
 mod quarantine;
+mod record;
 mod trend;
 
 use axum::Router;
@@ -32,7 +34,7 @@ use crate::state::AppState;
 use crate::store::TokenInfo;
 
 pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
-    let pages = Router::new()
+    let mut pages = Router::new()
         .route("/betrieb", get(overview::page))
         .route(crate::auth::LOGIN_PATH, get(login::form).post(login::login))
         .route("/betrieb/abmelden", post(login::logout))
@@ -41,6 +43,10 @@ pub(crate) fn router(public_url: Option<String>) -> Router<AppState> {
         .route("/betrieb/quarantaene", get(quarantine::page))
         .route("/betrieb/abdeckung", get(coverage::page))
         .route("/betrieb/abdeckung/bevoelkerung", post(coverage::population_upload));
+    for kind in crate::harvest::records::RECORD_KINDS {
+        let path = format!("{}/{{node_id}}/{{*id}}", nodes::record_root(kind));
+        pages = pages.route(&path, get(record::page).layer(axum::Extension(kind)));
+    }
     let pages = lotse_web::csrf::apply(pages, public_url);
     // The shared static files are served once for the whole hub, by `crate::web::router`.
     lotse_web::security::apply(pages, &lotse_web::security::SecurityOptions::default())

@@ -1,10 +1,11 @@
-//! What the pages show of a node: its row in the tables, its alerts, and the words for its
-//! state, its lag and how far the hub is behind it.
+//! What the pages show of a node: its row in the tables, its alerts, the words for its state,
+//! its lag and how far the hub is behind it, and its institutions, networks and projects.
 
+use lotse_standard::rpde::Kind;
 use lotse_web::Lang;
 
 use super::{enc, href};
-use crate::ops::health::{self, HealthState, NodeHealth};
+use crate::ops::health::{self, HealthState, KindHealth, NodeHealth};
 
 pub(super) fn state_class(s: HealthState) -> &'static str {
     match s {
@@ -91,6 +92,9 @@ pub(super) struct NodeRow {
     pub(super) last_success: String,
     pub(super) behind: String,
     pub(super) reasons: String,
+    /// Per other kind: its records and their mean score.
+    pub(super) kinds: Vec<String>,
+    pub(super) dangling: i64,
 }
 
 pub(super) fn node_row(lang: Lang, n: &NodeHealth) -> NodeRow {
@@ -116,7 +120,47 @@ pub(super) fn node_row(lang: Lang, n: &NodeHealth) -> NodeRow {
             .map(|r| lang.t(&r.message.de, &r.message.en).to_owned())
             .collect::<Vec<_>>()
             .join(" · "),
+        kinds: n.kinds.iter().map(|k| kind_cell(lang, k)).collect(),
+        dangling: n.dangling_references,
     }
+}
+
+/// A kind's name, plural, in the page's language.
+pub(super) fn kind_label(lang: Lang, kind: Kind) -> &'static str {
+    let (de, en) = lotse_http::kind::plural_label(kind);
+    lang.t(de, en)
+}
+
+/// The table headers of the other kinds, in the order of a node's `kinds`.
+pub(super) fn kind_labels(lang: Lang) -> Vec<&'static str> {
+    crate::harvest::records::RECORD_KINDS.iter().map(|k| kind_label(lang, *k)).collect()
+}
+
+/// A node's figures of one other kind in a cell: its records and their mean score
+/// ("12 (Ø 85)"), or a dash while the node publishes no such feed and the hub holds none.
+pub(super) fn kind_cell(lang: Lang, k: &KindHealth) -> String {
+    if !k.published && k.records == 0 {
+        return lang.t("– (kein Feed)", "– (no feed)").to_owned();
+    }
+    match k.quality.and_then(|q| q.mean_score) {
+        Some(mean) => format!("{} (Ø {mean:.0})", k.records),
+        None => k.records.to_string(),
+    }
+}
+
+/// Where the operator's pages of a kind's records lie (`/betrieb/einrichtungen`, …).
+pub(super) fn record_root(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Offer => "/betrieb/angebote",
+        Kind::Organization => "/betrieb/einrichtungen",
+        Kind::Network => "/betrieb/netzwerke",
+        Kind::Project => "/betrieb/projekte",
+    }
+}
+
+/// The operator's page of a record's findings (`/betrieb/einrichtungen/{node_id}/{id}`, …).
+pub(super) fn record_path(kind: Kind, node_id: &str, id: &str) -> String {
+    format!("{}/{}/{}", record_root(kind), enc(node_id), enc(id))
 }
 
 /// One alert: a rule that holds for a node.

@@ -1,4 +1,5 @@
-//! `/betrieb`: every node with its state, the alerts, the region's trend and score bands.
+//! `/betrieb`: every node with its state, the alerts, the region's trend and score bands, and
+//! the region's institutions, networks and projects with their scores.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -6,7 +7,7 @@ use axum::response::Response;
 use lotse_standard::date::Date;
 use lotse_web::{Chrome, csrf::CsrfToken, html_page};
 
-use super::nodes::{Alert, NodeRow, node_row, state_class, state_label};
+use super::nodes::{Alert, NodeRow, kind_label, kind_labels, node_row, score_text, state_class, state_label};
 use super::trend::{TREND_DAYS, trend_charts};
 use super::{chrome, enc, failed, href, lang_of};
 use crate::auth::OperatorSession;
@@ -27,6 +28,18 @@ struct OverviewPage {
     bands: Vec<(&'static str, i64)>,
     totals: Vec<(String, String)>,
     nodes_csv: String,
+    kind_headers: Vec<&'static str>,
+    kinds: Vec<KindTotal>,
+}
+
+/// The region's figures of one other kind.
+struct KindTotal {
+    label: &'static str,
+    records: i64,
+    mean: String,
+    with_errors: i64,
+    unverified: i64,
+    dangling: i64,
 }
 
 pub(super) async fn page(
@@ -40,7 +53,7 @@ pub(super) async fn page(
     let hub = &state.hub;
     let rules = HealthRules::from_config(hub.config());
     let (nodes, points, bands) = match tokio::try_join!(
-        health::all(hub.store().as_ref(), &rules),
+        health::all_with_scores(hub.store().as_ref(), &rules, today),
         snapshot::trend(hub.store().as_ref(), SnapshotScope::Node, None, TREND_DAYS, today),
         async { hub.store().score_bands().await.map_err(crate::HubError::from) },
     ) {
@@ -79,7 +92,30 @@ pub(super) async fn page(
             lang.t("Unbestätigt", "Unverified").to_owned(),
             nodes.iter().map(|n| n.unverified).sum::<i64>().to_string(),
         ),
+        (
+            lang.t("Verweise ins Leere", "Dangling references").to_owned(),
+            nodes.iter().map(|n| n.dangling_references).sum::<i64>().to_string(),
+        ),
     ];
+    let kinds = crate::harvest::records::RECORD_KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let of_kind: Vec<_> = nodes.iter().filter_map(|n| n.kinds.get(i)).collect();
+            let scored: Vec<_> = of_kind.iter().filter_map(|k| k.quality).collect();
+            let count: i64 = scored.iter().map(|q| q.scored).sum();
+            // The region's mean: the nodes' means weighted by the records they scored.
+            let sum: f64 = scored.iter().filter_map(|q| q.mean_score.map(|m| m * q.scored as f64)).sum();
+            KindTotal {
+                label: kind_label(lang, *kind),
+                records: of_kind.iter().map(|k| k.records).sum(),
+                mean: score_text((count > 0).then(|| sum / count as f64)),
+                with_errors: scored.iter().map(|q| q.with_errors).sum(),
+                unverified: scored.iter().map(|q| q.unverified).sum(),
+                dangling: of_kind.iter().map(|k| k.dangling_references).sum(),
+            }
+        })
+        .collect();
     let page = OverviewPage {
         chrome: chrome(lang, lang.t("Betrieb", "Operations"), "/betrieb", "/betrieb", &user, &csrf),
         nodes: nodes.iter().map(|n| node_row(lang, n)).collect(),
@@ -89,6 +125,8 @@ pub(super) async fn page(
         bands: crate::ops::metrics::BANDS.iter().copied().zip(bands).collect(),
         totals,
         nodes_csv: "/api/v1/admin/quality/nodes.csv".into(),
+        kind_headers: kind_labels(lang),
+        kinds,
     };
     html_page(&page)
 }
