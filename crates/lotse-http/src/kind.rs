@@ -20,6 +20,18 @@ pub fn plural_label(kind: Kind) -> (&'static str, &'static str) {
     }
 }
 
+/// The path of a kind's web pages, on the hub (the public pages of a record are below it,
+/// `{root}/{node_id}/{id}`) and on a node (the steward's list and forms): `/angebote`,
+/// `/einrichtungen`, `/netzwerke`, `/projekte`.
+pub fn page_root(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Offer => "/angebote",
+        Kind::Organization => "/einrichtungen",
+        Kind::Network => "/netzwerke",
+        Kind::Project => "/projekte",
+    }
+}
+
 /// The German and English name of one record of a kind.
 pub fn singular_label(kind: Kind) -> (&'static str, &'static str) {
     match kind {

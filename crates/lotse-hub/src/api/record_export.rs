@@ -67,16 +67,10 @@ pub(crate) fn split_kind(query: Option<&str>) -> Result<(Kind, Vec<(String, Stri
     Ok((kind, pairs.into_iter().filter(|(k, _)| k != "kind").collect()))
 }
 
-/// The path of a record's page at the hub. The public pages (`crate::web`) serve these paths;
-/// the handlers' layers do not import each other, so the roots are named here too, and a test
-/// follows the URLs to the pages.
+/// The path of a record's page at the hub (`lotse_http::kind::page_root`, which the public
+/// pages of `crate::web` serve; a test follows the URLs to the pages).
 fn page_url(kind: Kind, node_id: &str, id: &str) -> String {
-    let root = match kind {
-        Kind::Offer => "/angebote",
-        Kind::Organization => "/einrichtungen",
-        Kind::Network => "/netzwerke",
-        Kind::Project => "/projekte",
-    };
+    let root = lotse_http::kind::page_root(kind);
     format!("{root}/{node_id}/{id}")
 }
 

@@ -116,20 +116,7 @@ pub(crate) fn parse_record_query(pairs: &[(String, String)]) -> Result<RecordQue
     )
 )]
 pub(crate) async fn search(State(state): State<AppState>, RawQuery(query): RawQuery) -> HttpResult<Response> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes()).into_owned().collect();
-    let kinds: Vec<&str> = pairs.iter().filter(|(k, _)| k == "kind").map(|(_, v)| v.as_str()).collect();
-    let kind = match kinds.as_slice() {
-        [] => Kind::Offer,
-        [one] => Kind::from_plural(one).ok_or_else(|| {
-            Problem::bad_request(
-                "kind muss offers, organizations, networks oder projects sein.",
-                "kind must be offers, organizations, networks or projects.",
-            )
-        })?,
-        _ => return Err(Problem::bad_request("kind höchstens einmal.", "kind at most once.").into()),
-    };
-    let rest: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "kind").collect();
+    let (kind, rest) = super::record_export::split_kind(query.as_deref())?;
     if kind == Kind::Offer {
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&rest).finish();
         let req = parse_request(Some(&query))?;

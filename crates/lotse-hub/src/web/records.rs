@@ -25,15 +25,7 @@ use super::text;
 use crate::state::AppState;
 use crate::store::kinds::{RecordFilter, StoredRecord};
 
-/// The path of a kind's pages (`/einrichtungen`, …); offers have `/angebote`.
-pub(crate) fn page_root(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Offer => "/angebote",
-        Kind::Organization => "/einrichtungen",
-        Kind::Network => "/netzwerke",
-        Kind::Project => "/projekte",
-    }
-}
+pub(crate) use lotse_http::kind::page_root;
 
 /// The page of the hub id `{node_id}/{id}` of a record of `kind`, in the reader's language.
 pub(crate) fn record_href(kind: Kind, hub_id: &str, lang: &str) -> String {

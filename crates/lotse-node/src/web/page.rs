@@ -106,14 +106,9 @@ pub fn record_not_found(lang: Lang, kind: Kind) -> Response {
     )
 }
 
-/// The steward pages' path of a kind's records.
+/// The steward pages' path of a kind's records (the same words as the hub's pages).
 pub fn records_root(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Offer => "/angebote",
-        Kind::Organization => "/einrichtungen",
-        Kind::Network => "/netzwerke",
-        Kind::Project => "/projekte",
-    }
+    lotse_http::kind::page_root(kind)
 }
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM` UTC for tables.
