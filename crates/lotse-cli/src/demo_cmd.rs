@@ -1,5 +1,6 @@
 //! `lotse demo`: a hub and three nodes of the region in one process, on SQLite, filled with
-//! generated offers, so that a newcomer sees the whole federation with one command.
+//! generated records of every kind, so that a newcomer sees the whole federation with one
+//! command.
 //!
 //! What it does, in order:
 //! 1. starts the hub (`{data}/hub`, on `--port`) and registers the three [`DEMO_NODES`] with their
@@ -10,9 +11,13 @@
 //!    kept in plain text between runs (only their hashes are stored, as always);
 //! 3. starts the nodes on the three ports after the hub's, each pinging the hub after every
 //!    change;
-//! 4. fills every node that holds no offers yet with `--offers` generated offers of its own
-//!    municipalities, pushed through the node's steward API like any steward's upload (with
-//!    `--data`, a node that already holds offers keeps them and nothing is regenerated);
+//! 4. fills every node with generated records of its own municipalities, pushed through the
+//!    node's steward API like any steward's upload, in the order references need: first
+//!    `--organizations` organizations, then `--networks` networks and `--projects` projects
+//!    (whose members and partners are among the node's organizations, and for a share among
+//!    those of the next demo node, so that some networks span two nodes), then `--offers`
+//!    offers (which name their provider's organization, and some a network or a project). With
+//!    `--data`, a kind that a node already holds is kept and not regenerated;
 //! 5. waits until the hub has harvested every node (moved by the pings) and its search index
 //!    has caught up, prints the addresses and tokens, writes `--info-file`, and serves until
 //!    Ctrl-C.
@@ -23,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use lotse_generate::{Generator, Options};
+use lotse_generate::{Generator, Kind, Options, PartnerNode};
 use lotse_http::Secret;
 use lotse_http::config::ServiceConfig;
 use lotse_hub::{Hub, HubConfig, HubHandle, NewNode, NodeUpdate, Role as HubRole};
@@ -36,6 +41,15 @@ pub struct Args {
     /// Angebote je Knoten / offers per node.
     #[arg(long, default_value_t = 2000)]
     offers: usize,
+    /// Einrichtungen je Knoten / organizations per node.
+    #[arg(long, default_value_t = 300)]
+    organizations: usize,
+    /// Netzwerke je Knoten / networks per node.
+    #[arg(long, default_value_t = 30)]
+    networks: usize,
+    /// Projekte je Knoten / projects per node.
+    #[arg(long, default_value_t = 40)]
+    projects: usize,
     /// Startwert des Zufalls / seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -66,9 +80,12 @@ pub const DEMO_NODES: &[(&str, &str, &[&str])] = &[
 /// Names of the tokens the demo issues; the previous ones of these names are revoked.
 const STEWARD_TOKEN_NAME: &str = "demo-pflege";
 const OPERATOR_TOKEN_NAME: &str = "demo-betrieb";
-/// Offers per push while filling a node: well below the node's body limit (2,000 generated
-/// offers are about 4 MB of NDJSON).
+/// Records per push while filling a node: well below the node's body limit (2,000 generated
+/// offers are about 4 MB of NDJSON; the other kinds' records are smaller).
 const PUSH_CHUNK: usize = 2_000;
+/// The kinds the demo fills besides offers, in the order references need them: organizations
+/// before the networks and projects that name them, and all three before the offers.
+const SET_KINDS: [Kind; 3] = [Kind::Organization, Kind::Network, Kind::Project];
 /// How long the demo waits for the hub to harvest and index everything.
 const HARVEST_TIMEOUT: Duration = Duration::from_secs(900);
 
@@ -159,7 +176,12 @@ async fn demo(args: Args, data: PathBuf) -> anyhow::Result<()> {
     let total = running.hub().search()?.index().num_docs();
     tracing::debug!(indexed, "index caught up");
 
-    print_summary(&hub_url, &operator_token, &nodes, total, started.elapsed());
+    let mut at_hub = Vec::new();
+    for kind in SET_KINDS {
+        let counts = running.hub().store().record_counts(kind).await?;
+        at_hub.push((kind, counts.iter().map(|(_, n)| n).sum::<i64>()));
+    }
+    print_summary(&hub_url, &operator_token, &nodes, total, &at_hub, started.elapsed());
     if let Some(path) = &args.info_file {
         write_info(path, &hub_url, &operator_token, &nodes)?;
     }
@@ -249,8 +271,28 @@ async fn steward_token(node: &Node) -> anyhow::Result<Secret> {
     Ok(lotse_node::tokens::create(&*store, STEWARD_TOKEN_NAME, NodeRole::Steward).await?.0)
 }
 
-/// Pushes generated offers of the node's municipalities through its steward API, unless it
-/// already holds offers (a kept `--data` directory).
+/// The generator of a demo node: its municipalities, its set of every kind, and the next demo
+/// node as the partner whose organizations its networks and projects may include.
+fn generator(args: &Args, i: usize, today: Date) -> anyhow::Result<Generator> {
+    let (id, _, municipalities) = DEMO_NODES[i];
+    let (partner, _, partner_municipalities) = DEMO_NODES[(i + 1) % DEMO_NODES.len()];
+    let mut options = Options::new(args.seed + i as u64, today);
+    options.node_id = Some(id.to_owned());
+    options.municipalities = Some(municipalities.iter().map(|s| (*s).to_owned()).collect());
+    options.organizations = Some(args.organizations as u64);
+    options.networks = Some(args.networks as u64);
+    options.projects = Some(args.projects as u64);
+    options.partner = Some(PartnerNode {
+        node_id: partner.to_owned(),
+        organizations: args.organizations as u64,
+        municipalities: partner_municipalities.iter().map(|s| (*s).to_owned()).collect(),
+    });
+    Ok(Generator::new(options)?)
+}
+
+/// Pushes generated records of the node's municipalities through its steward API, kind by kind
+/// (organizations, networks, projects, then offers), each unless the node already holds
+/// records of that kind (a kept `--data` directory).
 async fn fill(
     http: &reqwest::Client,
     n: &DemoNode,
@@ -258,43 +300,40 @@ async fn fill(
     i: usize,
     today: Date,
 ) -> anyhow::Result<()> {
-    let held = n.node.store().count(lotse_standard::rpde::Kind::Offer).await?;
+    let generator = generator(args, i, today)?;
+    let started = Instant::now();
+    let (mut kept, mut uploaded, mut rejected) = (Vec::new(), Vec::new(), 0);
+    for kind in SET_KINDS {
+        let held = n.node.store().count(kind).await?;
+        if held > 0 {
+            kept.push((kind, held));
+            continue;
+        }
+        let (created, refused) = push(http, n, &generator, kind, count_of(args, kind)).await?;
+        uploaded.push((kind, created));
+        rejected += refused;
+    }
+    if !kept.is_empty() {
+        let (de, en) = set_counts(&kept);
+        println!("{} ({}): {de} vorhanden / {en} kept", n.name, n.id);
+    }
+    if !uploaded.is_empty() {
+        let (de, en) = set_counts(&uploaded);
+        println!(
+            "{} ({}): {de} hochgeladen / {en} uploaded ({rejected} abgelehnt / rejected), {:.1} s",
+            n.name,
+            n.id,
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    let held = n.node.store().count(Kind::Offer).await?;
     if held > 0 {
         println!("{} ({}): {held} Angebote vorhanden / offers kept", n.name, n.id);
         return Ok(());
     }
-    let municipalities = DEMO_NODES[i].2;
-    let mut options = Options::new(args.seed + i as u64, today);
-    options.node_id = Some(n.id.to_owned());
-    options.municipalities = Some(municipalities.iter().map(|s| (*s).to_owned()).collect());
-    let generator = Generator::new(options)?;
     let started = Instant::now();
-    let (mut created, mut rejected) = (0i64, 0i64);
-    for start in (0..args.offers).step_by(PUSH_CHUNK) {
-        let end = (start + PUSH_CHUNK).min(args.offers);
-        let mut body = String::new();
-        for k in start..end {
-            body.push_str(&serde_json::to_string(&generator.offer(k as u64))?);
-            body.push('\n');
-        }
-        // Partial mode: a generated offer that the validator refuses is reported, not fatal.
-        let response = http
-            .post(format!("{}/api/v1/offers?mode=partial", n.node.url()))
-            .bearer_auth(n.steward_token.expose())
-            .header("content-type", "application/x-ndjson")
-            .body(body)
-            .send()
-            .await
-            .with_context(|| format!("Hochladen / upload to {}", n.id))?;
-        let status = response.status();
-        let report: serde_json::Value = response.json().await.unwrap_or_default();
-        if !status.is_success() {
-            bail!("{}: {status}: {report}", n.id);
-        }
-        created += report["counts"]["created"].as_i64().unwrap_or(0)
-            + report["counts"]["updated"].as_i64().unwrap_or(0);
-        rejected += report["counts"]["rejected"].as_i64().unwrap_or(0);
-    }
+    let (created, rejected) = push(http, n, &generator, Kind::Offer, count_of(args, Kind::Offer)).await?;
     println!(
         "{} ({}): {created} Angebote hochgeladen / offers uploaded ({rejected} abgelehnt / rejected), {:.1} s",
         n.name,
@@ -304,8 +343,71 @@ async fn fill(
     Ok(())
 }
 
+/// How many records of a kind the demo generates per node.
+fn count_of(args: &Args, kind: Kind) -> usize {
+    match kind {
+        Kind::Offer => args.offers,
+        Kind::Organization => args.organizations,
+        Kind::Network => args.networks,
+        Kind::Project => args.projects,
+    }
+}
+
+/// Counts by kind in German and in English: "300 Einrichtungen, 30 Netzwerke" and
+/// "300 organizations, 30 networks".
+fn set_counts(counts: &[(Kind, i64)]) -> (String, String) {
+    let label = |kind: Kind| match kind {
+        Kind::Offer => ("Angebote", "offers"),
+        Kind::Organization => ("Einrichtungen", "organizations"),
+        Kind::Network => ("Netzwerke", "networks"),
+        Kind::Project => ("Projekte", "projects"),
+    };
+    let de: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {}", label(*k).0)).collect();
+    let en: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {}", label(*k).1)).collect();
+    (de.join(", "), en.join(", "))
+}
+
+/// Pushes the first `total` generated records of a kind to the node's `POST /api/v1/{kind}` in
+/// chunks; returns how many were created or updated and how many refused.
+async fn push(
+    http: &reqwest::Client,
+    n: &DemoNode,
+    generator: &Generator,
+    kind: Kind,
+    total: usize,
+) -> anyhow::Result<(i64, i64)> {
+    let (mut created, mut rejected) = (0i64, 0i64);
+    for start in (0..total).step_by(PUSH_CHUNK) {
+        let end = (start + PUSH_CHUNK).min(total);
+        let mut body = String::new();
+        for k in start..end {
+            body.push_str(&serde_json::to_string(&generator.record(kind, k as u64))?);
+            body.push('\n');
+        }
+        // Partial mode: a generated record that the validator refuses is reported, not fatal.
+        let response = http
+            .post(format!("{}/api/v1/{}?mode=partial", n.node.url(), kind.plural()))
+            .bearer_auth(n.steward_token.expose())
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()
+            .await
+            .with_context(|| format!("Hochladen / upload to {}", n.id))?;
+        let status = response.status();
+        let report: serde_json::Value = response.json().await.unwrap_or_default();
+        if !status.is_success() {
+            bail!("{} ({}): {status}: {report}", n.id, kind.plural());
+        }
+        created += report["counts"]["created"].as_i64().unwrap_or(0)
+            + report["counts"]["updated"].as_i64().unwrap_or(0);
+        rejected += report["counts"]["rejected"].as_i64().unwrap_or(0);
+    }
+    Ok((created, rejected))
+}
+
 /// Waits until the hub holds (live or in quarantine) as many offers of every node as the node
-/// has, and no harvest is running: the pings have done their work.
+/// has, has harvested as many records of every other kind from its feed, and no harvest is
+/// running: the pings have done their work.
 async fn wait_for_harvest(running: &HubHandle, nodes: &[DemoNode]) -> anyhow::Result<()> {
     let hub = running.hub();
     let deadline = Instant::now() + HARVEST_TIMEOUT;
@@ -313,10 +415,17 @@ async fn wait_for_harvest(running: &HubHandle, nodes: &[DemoNode]) -> anyhow::Re
         let counts = hub.store().node_counts().await?;
         let mut done = true;
         for n in nodes {
-            let at_node = n.node.store().count(lotse_standard::rpde::Kind::Offer).await?;
+            let at_node = n.node.store().count(Kind::Offer).await?;
             let at_hub = counts.get(n.id).map_or(0, |c| c.offers + c.quarantined);
             if at_hub < at_node || hub.harvester().is_running(n.id) {
                 done = false;
+            }
+            for kind in SET_KINDS {
+                // Items of the kind's feed, accepted or quarantined: each counts once.
+                let at_node = n.node.store().count(kind).await?;
+                if hub.store().record_feed(n.id, kind).await?.items_harvested < at_node {
+                    done = false;
+                }
             }
         }
         if done {
@@ -333,15 +442,27 @@ async fn wait_for_harvest(running: &HubHandle, nodes: &[DemoNode]) -> anyhow::Re
     }
 }
 
-fn print_summary(hub_url: &str, operator_token: &Secret, nodes: &[DemoNode], total: u64, took: Duration) {
+fn print_summary(
+    hub_url: &str,
+    operator_token: &Secret,
+    nodes: &[DemoNode],
+    total: u64,
+    at_hub: &[(Kind, i64)],
+    took: Duration,
+) {
     println!();
     println!(
         "Lotse läuft / Lotse is running ({total} Angebote im Suchindex / offers in the search index, {:.1} s):",
         took.as_secs_f64()
     );
+    let (de, en) = set_counts(at_hub);
+    println!("Außerdem beim Hub {de} / also at the hub: {en}.");
     println!();
     println!("  Suche für Beratende / adviser search:   {hub_url}/");
     println!("  Karte / map:                            {hub_url}/karte");
+    println!("  Einrichtungen / organizations:          {hub_url}/einrichtungen");
+    println!("  Netzwerke / networks:                   {hub_url}/netzwerke");
+    println!("  Projekte / projects:                    {hub_url}/projekte");
     println!("  Betrieb / operations:                   {hub_url}/betrieb");
     println!("  Betriebs-Token / operator token:        {}", operator_token.expose());
     println!();

@@ -612,6 +612,16 @@ fn sampling_base(m: &Municipality, centroid: LatLon, anchor: LatLon) -> (LatLon,
 }
 
 impl Place {
+    /// The web domain of the town hall: the city's own, or in a Kreis the town's
+    /// (`{slug}.de`), since the Kreis's domain belongs to the Kreis.
+    pub(crate) fn city_domain(&self) -> String {
+        if self.district.kreis.is_some() {
+            format!("{}.de", self.slug)
+        } else {
+            self.district.kreis_domain.to_string()
+        }
+    }
+
     /// A point near the postcode's base that lies at least [`BORDER_MARGIN_M`] inside the
     /// municipality, rounded to six decimals (about 10 cm) as geocoders return them.
     pub(crate) fn point_near(&self, rng: &mut impl Rng, pc: &PostcodeBase) -> LatLon {
@@ -690,6 +700,17 @@ pub(crate) fn slugify(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// [`slugify`], cut at a hyphen to at most `max` bytes (or at `max` when there is none), for
+/// URL paths and domain labels.
+pub(crate) fn short_slug(s: &str, max: usize) -> String {
+    let mut s = slugify(s);
+    if s.len() > max {
+        let cut = s[..max].rfind('-').unwrap_or(max);
+        s.truncate(cut);
+    }
+    s
 }
 
 #[cfg(test)]

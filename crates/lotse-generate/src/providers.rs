@@ -45,6 +45,42 @@ pub(crate) enum Fam {
 
 pub(crate) const FAM_COUNT: usize = Fam::Kultur as usize + 1;
 
+/// Every family, in the order of their indices.
+pub(crate) const FAMS: [Fam; FAM_COUNT] = [
+    Fam::Vhs,
+    Fam::Sprachschule,
+    Fam::Caritas,
+    Fam::Diakonie,
+    Fam::Awo,
+    Fam::Drk,
+    Fam::InVia,
+    Fam::Ib,
+    Fam::Paritaet,
+    Fam::Migrantenorg,
+    Fam::Fluechtlingshilfe,
+    Fam::Frauenberatung,
+    Fam::Psz,
+    Fam::Kinderschutzbund,
+    Fam::Familienzentrum,
+    Fam::IqNetzwerk,
+    Fam::KommuneKi,
+    Fam::KommuneSozial,
+    Fam::KommuneJugend,
+    Fam::KommuneSchule,
+    Fam::Bibliothek,
+    Fam::Stadtteilzentrum,
+    Fam::Hochschule,
+    Fam::Rlc,
+    Fam::Ihk,
+    Fam::Hwk,
+    Fam::Jobcenter,
+    Fam::Arbeitsagentur,
+    Fam::Schule,
+    Fam::Berufskolleg,
+    Fam::Sportverein,
+    Fam::Kultur,
+];
+
 /// One concrete provider.
 #[derive(Debug)]
 pub(crate) struct ProviderInfo {
@@ -82,7 +118,7 @@ const HOCHSCHULEN: &[(&str, &str, &str)] = &[
 /// Cities with an IN VIA association (Catholic youth social work) of their own.
 const IN_VIA: &[&str] = &["05112000", "05113000", "05911000", "05913000", "05513000", "05914000"];
 
-const SCHOOL_PATRONS: &[&str] = &[
+pub(crate) const SCHOOL_PATRONS: &[&str] = &[
     "Anne-Frank",
     "Geschwister-Scholl",
     "Heinrich-Heine",
@@ -100,7 +136,7 @@ const SCHOOL_PATRONS: &[&str] = &[
 ];
 const SCHOOL_FORMS: &[&str] =
     &["Gesamtschule", "Grundschule", "Realschule", "Gymnasium", "Sekundarschule", "Hauptschule"];
-const VOCATIONAL_PATRONS: &[&str] = &[
+pub(crate) const VOCATIONAL_PATRONS: &[&str] = &[
     "Robert-Bosch",
     "Friedrich-List",
     "Konrad-Klepping",
@@ -148,7 +184,7 @@ fn providers_of(pl: &Place) -> Vec<Vec<ProviderInfo>> {
     // Welfare associations in a Kreis are organised by the Kreis; in a city by the city.
     let region_name = d.kreis.unwrap_or(city);
     let region_slug = slugify(region_name);
-    let city_domain = if d.kreis.is_some() { format!("{slug}.de") } else { d.kreis_domain.to_string() };
+    let city_domain = pl.city_domain();
     let court = d.kreis.map_or(city, |k| if k == "Ennepe-Ruhr" { "Hagen" } else { k });
     let q = pl.quarters;
     let mut fams: Vec<Vec<ProviderInfo>> = (0..FAM_COUNT).map(|_| Vec::new()).collect();
@@ -550,6 +586,13 @@ mod tests {
                 }
             }
             assert!(!providers_at(i)[Fam::KommuneKi as usize].is_empty());
+        }
+    }
+
+    #[test]
+    fn families_are_listed_by_index() {
+        for (i, f) in FAMS.iter().enumerate() {
+            assert_eq!(*f as usize, i);
         }
     }
 }

@@ -8,6 +8,39 @@
 
 use crate::providers::Fam;
 
+/// Fills the placeholders of a template: `{key}` becomes `value(key)`, or stays the key itself
+/// (without braces) when `value` knows no such key; an unclosed brace ends the filling.
+pub(crate) fn fill_with<'a>(out: &mut String, tpl: &str, value: impl Fn(&str) -> Option<&'a str>) {
+    let mut rest = tpl;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return;
+        };
+        let key = &after[..end];
+        out.push_str(value(key).unwrap_or(key));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Fails unless every text is plain (no `<`, `>`, `&`) and uses only the `known` placeholders.
+#[cfg(test)]
+pub(crate) fn assert_plain(texts: &[&str], known: &[&str]) {
+    for t in texts {
+        assert!(!t.contains(['<', '>', '&']), "{t}");
+        let mut rest = *t;
+        while let Some(i) = rest.find('{') {
+            let end = rest[i..].find('}').unwrap_or_else(|| panic!("unclosed placeholder in {t}"));
+            let key = &rest[i + 1..i + end];
+            assert!(known.contains(&key), "unknown placeholder {key} in {t}");
+            rest = &rest[i + end + 1..];
+        }
+    }
+}
+
 /// How an offer's schedule looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sched {
