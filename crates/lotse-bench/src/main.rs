@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod freshness;
+mod records;
 mod search;
 mod stats;
 mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Freshness(freshness::Args),
     /// Prints search URLs of one query class for a load generator (oha --urls-from-file).
     SearchUrls(search::UrlArgs),
+    /// Institutions, networks and projects: harvest pipeline, reference resolution, search.
+    Records(records::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,5 +39,6 @@ fn main() -> anyhow::Result<()> {
         Command::Search(args) => search::run(args),
         Command::SearchUrls(args) => search::urls(args),
         Command::Freshness(args) => freshness::run(args),
+        Command::Records(args) => records::run(args),
     }
 }
