@@ -95,8 +95,10 @@ pub struct RecordDoc {
     /// Where the hub shows it.
     pub point: Option<LatLon>,
     pub ags: Option<String>,
-    /// `(facet, code)` pairs.
+    /// `(facet, code)` pairs, each once.
     pub codes: Vec<(RecordFacet, String)>,
+    /// The same as numbers of the index's code dictionary, once the document is in an index.
+    code_ids: Box<[(RecordFacet, u32)]>,
     /// The words of its texts, as the analysis gives them; interned when the document enters
     /// the index.
     words: Words,
@@ -237,7 +239,9 @@ impl RecordDoc {
             }
         }
         let words = Words::Text { stems, folded, title_stems };
-        RecordDoc { hub_id, kind, titles, point, ags, codes, words }
+        codes.sort();
+        codes.dedup();
+        RecordDoc { hub_id, kind, titles, point, ags, codes, code_ids: Box::new([]), words }
     }
 
     /// The title in `lang`, else German, else any.
@@ -249,8 +253,9 @@ impl RecordDoc {
             .map_or("", String::as_str)
     }
 
-    fn has(&self, facet: RecordFacet, values: &[String]) -> bool {
-        values.is_empty() || self.codes.iter().any(|(f, c)| *f == facet && values.contains(c))
+    /// Whether the document holds one of `values` (code numbers) of `facet`.
+    fn has(&self, facet: RecordFacet, values: &[u32]) -> bool {
+        self.code_ids.iter().any(|(f, c)| *f == facet && values.contains(c))
     }
 }
 
@@ -316,6 +321,9 @@ pub struct RecordIndex {
     free: Vec<usize>,
     /// How far the index has followed the store's change numbers, per kind.
     positions: HashMap<Kind, i64>,
+    /// Every facet code once, numbered, so that counting is indexing a vector.
+    code_ids: HashMap<String, u32>,
+    code_names: Vec<String>,
 }
 
 impl RecordIndex {
@@ -347,6 +355,24 @@ impl RecordIndex {
                 title_stems: self.terms.intern_all(&title_stems),
             };
         }
+        let mut ids: Vec<(RecordFacet, u32)> = doc
+            .codes
+            .iter()
+            .map(|(facet, code)| {
+                let id = match self.code_ids.get(code) {
+                    Some(id) => *id,
+                    None => {
+                        let id = u32::try_from(self.code_names.len()).unwrap_or(u32::MAX);
+                        self.code_ids.insert(code.clone(), id);
+                        self.code_names.push(code.clone());
+                        id
+                    }
+                };
+                (*facet, id)
+            })
+            .collect();
+        ids.sort_unstable();
+        doc.code_ids = ids.into();
         let key = (doc.kind, doc.hub_id.clone());
         let slot = match self.by_id.get(&key) {
             Some(&slot) => slot,
@@ -373,13 +399,16 @@ impl RecordIndex {
 
     /// The slots that may hold query word `i`: its stem's documents, and for the last word the
     /// documents of every folded word it begins.
-    fn candidates(&self, stem: Option<u32>, prefixes: &HashSet<u32>) -> HashSet<u32> {
-        let mut slots = HashSet::new();
+    fn candidates(&self, stem: Option<u32>, prefixes: &HashSet<u32>) -> Vec<u32> {
+        let mut slots = Vec::new();
         for term in stem.iter().chain(prefixes.iter()) {
             if let Some(list) = self.postings.get(term) {
-                slots.extend(list.iter().copied());
+                slots.extend_from_slice(list);
             }
         }
+        // Sorted and each once, so that the words' lists intersect by binary search.
+        slots.sort_unstable();
+        slots.dedup();
         slots
     }
 
@@ -408,23 +437,37 @@ impl RecordIndex {
             None => HashSet::new(),
         };
         let facets = RecordFacet::of(kind);
-        // Each candidate with its score and whether it passes each facet's filter.
-        let mut matched: Vec<(&RecordDoc, u32, Option<f64>)> = Vec::new();
-        let mut counts: BTreeMap<RecordFacet, HashMap<&str, usize>> = BTreeMap::new();
+        // Each facet's filter as code numbers: `None` without a filter, an empty list for values
+        // no document holds (which then match nothing).
+        let filters: Vec<Option<Vec<u32>>> = facets
+            .iter()
+            .map(|f| {
+                query
+                    .filters
+                    .get(f)
+                    .filter(|v| !v.is_empty())
+                    .map(|values| values.iter().filter_map(|v| self.code_ids.get(v).copied()).collect())
+            })
+            .collect();
+        // Each candidate with its score, distance and title; counts per facet by code number.
+        let lang = if query.lang.is_empty() { "de" } else { query.lang.as_str() };
+        let mut matched: Vec<(&RecordDoc, u32, Option<f64>, &str)> = Vec::new();
+        let mut counts: Vec<Vec<usize>> = vec![vec![0; self.code_names.len()]; facets.len()];
         // With words, only the documents listed for every word are candidates (the smallest
         // list first); without, every document of the kind.
         let listed: Option<Vec<u32>> = (!words.is_empty()).then(|| {
             let none = HashSet::new();
-            let mut sets: Vec<HashSet<u32>> = stems
+            let mut lists: Vec<Vec<u32>> = stems
                 .iter()
                 .enumerate()
                 .map(|(i, stem)| self.candidates(*stem, if i == last { &prefixes } else { &none }))
                 .collect();
-            sets.sort_by_key(HashSet::len);
-            let (first, rest) = sets.split_first().map_or((HashSet::new(), &[][..]), |(f, r)| (f.clone(), r));
-            let mut slots: Vec<u32> =
-                first.into_iter().filter(|s| rest.iter().all(|r| r.contains(s))).collect();
-            slots.sort_unstable();
+            lists.sort_by_key(Vec::len);
+            let mut lists = lists.into_iter();
+            let mut slots = lists.next().unwrap_or_default();
+            for other in lists {
+                slots.retain(|s| other.binary_search(s).is_ok());
+            }
             slots
         });
         let docs: Box<dyn Iterator<Item = &RecordDoc>> = match &listed {
@@ -442,9 +485,8 @@ impl RecordIndex {
             };
             for (i, stem) in stems.iter().enumerate() {
                 let exact = stem.is_some_and(|s| doc_stems.binary_search(&s).is_ok());
-                let prefix =
-                    i == last && !prefixes.is_empty() && doc_folded.iter().any(|f| prefixes.contains(f));
-                if !exact && !prefix {
+                // The prefix is tried only where the word itself is missing.
+                if !exact && !(i == last && doc_folded.iter().any(|f| prefixes.contains(f))) {
                     text_ok = false;
                     break;
                 }
@@ -464,42 +506,50 @@ impl RecordIndex {
                 (Some(_), None) => continue,
                 (None, _) => None,
             };
-            // Which facet filters the document fails: with none failing it is a result; with
-            // exactly one failing it still counts for that facet (multi-select).
-            let failing: Vec<RecordFacet> = facets
-                .iter()
-                .copied()
-                .filter(|f| !doc.has(*f, query.filters.get(f).map_or(&[][..], Vec::as_slice)))
-                .collect();
-            for facet in facets {
-                if failing.is_empty() || failing == [*facet] {
-                    let c = counts.entry(*facet).or_default();
-                    let mut seen: BTreeSet<&str> = BTreeSet::new();
-                    for (f, code) in &doc.codes {
-                        if f == facet && seen.insert(code) {
-                            *c.entry(code.as_str()).or_default() += 1;
+            // Which facet filters the document fails, one bit each: with none failing it is a
+            // result; with exactly one failing it still counts for that facet (multi-select).
+            let mut failing = 0u32;
+            for (i, filter) in filters.iter().enumerate() {
+                if let Some(values) = filter
+                    && !doc.has(facets[i], values)
+                {
+                    failing |= 1 << i;
+                }
+            }
+            if failing.count_ones() > 1 {
+                continue;
+            }
+            for (i, facet) in facets.iter().enumerate() {
+                if failing == 0 || failing == 1 << i {
+                    for (f, code) in doc.code_ids.iter() {
+                        if f == facet {
+                            counts[i][*code as usize] += 1;
                         }
                     }
                 }
             }
-            if failing.is_empty() {
-                matched.push((doc, score, distance));
+            if failing == 0 {
+                matched.push((doc, score, distance, doc.title(lang)));
             }
         }
-        let lang = if query.lang.is_empty() { "de" } else { query.lang.as_str() };
-        matched.sort_by(|a, b| {
+        let order = |a: &(&RecordDoc, u32, Option<f64>, &str), b: &(&RecordDoc, u32, Option<f64>, &str)| {
             b.1.cmp(&a.1)
                 .then_with(|| a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
-                .then_with(|| a.0.title(lang).cmp(b.0.title(lang)))
+                .then_with(|| a.3.cmp(b.3))
                 .then_with(|| a.0.hub_id.cmp(&b.0.hub_id))
-        });
+        };
         let page_size = query.page_size.clamp(1, 100);
         let page = query.page.max(1);
-        let results = matched
+        // Only the pages up to the one asked for are put in order.
+        let end = (page * page_size).min(matched.len());
+        if end > 0 && end < matched.len() {
+            matched.select_nth_unstable_by(end - 1, order);
+        }
+        matched[..end].sort_by(order);
+        let results = matched[..end]
             .iter()
             .skip((page - 1) * page_size)
-            .take(page_size)
-            .map(|(d, _, distance)| RecordHit {
+            .map(|(d, _, distance, _)| RecordHit {
                 id: d.hub_id.clone(),
                 kind: d.kind.singular().to_owned(),
                 title: d.title(lang).to_owned(),
@@ -511,20 +561,18 @@ impl RecordIndex {
             .collect();
         let facets = facets
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(i, f)| {
                 let selected = query.filters.get(f).cloned().unwrap_or_default();
-                let mut values: Vec<RecordFacetValue> = counts
-                    .get(f)
-                    .map(|c| {
-                        c.iter()
-                            .map(|(v, n)| RecordFacetValue {
-                                value: (*v).to_owned(),
-                                count: *n,
-                                selected: selected.iter().any(|s| s == v),
-                            })
-                            .collect()
+                let mut values: Vec<RecordFacetValue> = counts[i]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(code, n)| {
+                        let value = self.code_names[code].clone();
+                        RecordFacetValue { selected: selected.contains(&value), value, count: *n }
                     })
-                    .unwrap_or_default();
+                    .collect();
                 values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
                 (f.param(), values)
             })
