@@ -486,7 +486,8 @@ impl RecordIndex {
             for (i, stem) in stems.iter().enumerate() {
                 let exact = stem.is_some_and(|s| doc_stems.binary_search(&s).is_ok());
                 // The prefix is tried only where the word itself is missing.
-                if !exact && !(i == last && doc_folded.iter().any(|f| prefixes.contains(f))) {
+                let found = exact || (i == last && doc_folded.iter().any(|f| prefixes.contains(f)));
+                if !found {
                     text_ok = false;
                     break;
                 }
