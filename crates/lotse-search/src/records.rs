@@ -182,9 +182,10 @@ impl RecordDoc {
         point: Option<LatLon>,
         ags: Option<String>,
     ) -> RecordDoc {
-        let title_key = if kind == Kind::Project { "title" } else { "name" };
-        let titles: BTreeMap<String, String> =
-            data.get(title_key).and_then(|m| serde_json::from_value(m.clone()).ok()).unwrap_or_default();
+        let titles: BTreeMap<String, String> = data
+            .get(kind.title_member())
+            .and_then(|m| serde_json::from_value(m.clone()).ok())
+            .unwrap_or_default();
         let mut codes = Vec::new();
         let mut add =
             |facet: RecordFacet, values: Vec<String>| codes.extend(values.into_iter().map(|c| (facet, c)));

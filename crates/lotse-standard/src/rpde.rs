@@ -90,6 +90,15 @@ impl Kind {
         }
     }
 
+    /// The language map that names a record of the kind: `title` for offers and projects,
+    /// `name` for organizations and networks.
+    pub fn title_member(self) -> &'static str {
+        match self {
+            Kind::Offer | Kind::Project => "title",
+            Kind::Organization | Kind::Network => "name",
+        }
+    }
+
     /// The kind a lowercase singular names.
     pub fn from_singular(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.singular() == s)

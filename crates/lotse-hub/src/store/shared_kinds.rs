@@ -243,10 +243,20 @@ async fn accept(
         }
     }
     // A record accepted again leaves the quarantine.
+    unquarantine(conn, kind, &page.node_id, &a.id).await
+}
+
+/// Removes a record's quarantine entry (it was accepted or deleted).
+async fn unquarantine(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    kind: Kind,
+    node_id: &str,
+    id: &str,
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM record_quarantine WHERE kind = $1 AND node_id = $2 AND id = $3")
         .bind(kind.singular())
-        .bind(&page.node_id)
-        .bind(&a.id)
+        .bind(node_id)
+        .bind(id)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -356,12 +366,7 @@ impl RecordStore for Store {
                 RecordItem::Accept(a) => accept(&mut tx, page, a, &mut next, &mut outcome).await?,
                 RecordItem::Delete { id, node_modified } => {
                     remove(&mut tx, page, id, *node_modified, &mut next, &mut outcome).await?;
-                    sqlx::query("DELETE FROM record_quarantine WHERE kind = $1 AND node_id = $2 AND id = $3")
-                        .bind(page.kind.singular())
-                        .bind(&page.node_id)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    unquarantine(&mut tx, page.kind, &page.node_id, id).await?;
                 }
                 RecordItem::Reject(r) => {
                     // A rejected new version withdraws the version the hub published before.

@@ -25,8 +25,8 @@ pub mod search_page;
 pub mod sheet;
 pub mod text;
 
-use axum::Router;
 use axum::routing::get;
+use axum::{Extension, Router};
 use lotse_web::assets::Assets;
 use lotse_web::security::SecurityOptions;
 use lotse_web::{Chrome, Lang, NavItem, Site};
@@ -94,13 +94,20 @@ pub(crate) fn router(state: AppState) -> Router {
         // Browsers ask for it on every site; there is none, and a 404 would be noise.
         .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/angebote/{node_id}/{*id}", get(sheet::page))
-        .route("/einrichtungen", get(records::organizations))
-        .route("/einrichtungen/{node_id}/{*id}", get(records::organization))
-        .route("/netzwerke", get(records::networks))
-        .route("/netzwerke/{node_id}/{*id}", get(records::network))
         .route("/projekte", get(projects::page))
-        .route("/projekte/{node_id}/{*id}", get(records::project))
-        .with_state(state)
+        .with_state(state.clone())
         .merge(assets);
+    // The pages of each kind under its path, the kind handed to the handlers by the route; the
+    // project map above is the projects' list.
+    let mut kinds = Router::new();
+    for kind in crate::harvest::records::RECORD_KINDS {
+        let root = records::page_root(kind);
+        kinds =
+            kinds.route(&format!("{root}/{{node_id}}/{{*id}}"), get(records::record).layer(Extension(kind)));
+        if kind != lotse_standard::rpde::Kind::Project {
+            kinds = kinds.route(root, get(records::list).layer(Extension(kind)));
+        }
+    }
+    let pages = pages.merge(kinds.with_state(state));
     lotse_web::security::apply(lotse_web::csrf::apply(pages, public_url), &security)
 }

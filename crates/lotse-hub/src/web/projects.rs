@@ -17,7 +17,7 @@ use lotse_web::{Chrome, Lang};
 use serde_json::Value;
 
 use super::chrome;
-use super::records::record_href;
+use super::records::{lang_map, record_href};
 use super::sheet::{Link, label, municipality_name, pick};
 use crate::state::AppState;
 use crate::store::kinds::{ProjectEvent, RecordFilter, StoredRecord};
@@ -126,11 +126,7 @@ fn period_of(v: &Value, lang: &str) -> String {
 fn row_of(r: &StoredRecord, v: &Value, status: Option<&str>, lang: &str) -> ProjectRow {
     let voc = vocabularies();
     let hub_id = format!("{}/{}", r.node_id, r.id);
-    let title = v
-        .get("title")
-        .and_then(|m| serde_json::from_value::<lotse_standard::model::LangMap>(m.clone()).ok())
-        .map(|m| pick(&m, lang).text)
-        .unwrap_or_else(|| hub_id.clone());
+    let title = lang_map(v, "title").map(|m| pick(&m, lang).text).unwrap_or_else(|| hub_id.clone());
     ProjectRow {
         link: Some(Link { href: record_href(Kind::Project, &hub_id, lang), text: title }),
         id: hub_id,

@@ -10,7 +10,7 @@
 //! per kind from the record's canonical JSON.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use lotse_standard::model::LangMap;
@@ -96,7 +96,8 @@ pub struct RecordPage {
     pub view: RecordView,
 }
 
-fn lang_map(v: &Value, key: &str) -> Option<LangMap> {
+/// The language map `key` of a record, when it has one with any text.
+pub(super) fn lang_map(v: &Value, key: &str) -> Option<LangMap> {
     v.get(key).and_then(|m| serde_json::from_value::<LangMap>(m.clone()).ok()).filter(|m| !m.is_empty())
 }
 
@@ -205,11 +206,7 @@ fn links_of(v: &Value, lang: &str) -> Vec<Link> {
 /// A linked record's title for a link: its name or title in the reader's language.
 fn title_of(kind: Kind, data: &str, lang: &str) -> String {
     let v: Value = serde_json::from_str(data).unwrap_or(Value::Null);
-    let key = match kind {
-        Kind::Offer | Kind::Project => "title",
-        Kind::Organization | Kind::Network => "name",
-    };
-    lang_map(&v, key).map(|m| pick(&m, lang).text).unwrap_or_default()
+    lang_map(&v, kind.title_member()).map(|m| pick(&m, lang).text).unwrap_or_default()
 }
 
 /// The groups of records linked with this one: those it names and those naming it.
@@ -273,8 +270,7 @@ fn view_of(kind: Kind, v: &Value, stored: &StoredRecord, lang: Lang, node: Strin
     let code = lang.code();
     let voc = vocabularies();
     let (kind_de, kind_en) = lotse_http::kind::singular_label(kind);
-    let title_key = if kind == Kind::Project { "title" } else { "name" };
-    let title = lang_map(v, title_key).map(|m| pick(&m, code)).unwrap_or(Text {
+    let title = lang_map(v, kind.title_member()).map(|m| pick(&m, code)).unwrap_or(Text {
         text: stored.id.clone(),
         lang: code.to_owned(),
         dir: "ltr",
@@ -529,31 +525,15 @@ async fn record_page(state: &AppState, kind: Kind, node_id: &str, id: &str, raw:
     lotse_web::html_page(&RecordPage { chrome, view })
 }
 
-/// `GET /einrichtungen/{node_id}/{id}`
-pub async fn organization(
+/// `GET /einrichtungen/{node_id}/{id}`, `/netzwerke/…`, `/projekte/…`: the kind comes from the
+/// route.
+pub async fn record(
     State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
     Path((node_id, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    record_page(&state, Kind::Organization, &node_id, &id, raw.as_deref()).await
-}
-
-/// `GET /netzwerke/{node_id}/{id}`
-pub async fn network(
-    State(state): State<AppState>,
-    Path((node_id, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    record_page(&state, Kind::Network, &node_id, &id, raw.as_deref()).await
-}
-
-/// `GET /projekte/{node_id}/{id}`
-pub async fn project(
-    State(state): State<AppState>,
-    Path((node_id, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    record_page(&state, Kind::Project, &node_id, &id, raw.as_deref()).await
+    record_page(&state, kind, &node_id, &id, raw.as_deref()).await
 }
 
 /// One entry of a list page.
@@ -680,12 +660,11 @@ async fn list_page(state: &AppState, kind: Kind, raw: Option<&str>) -> Response 
     })
 }
 
-/// `GET /einrichtungen`
-pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    list_page(&state, Kind::Organization, raw.as_deref()).await
-}
-
-/// `GET /netzwerke`
-pub async fn networks(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    list_page(&state, Kind::Network, raw.as_deref()).await
+/// `GET /einrichtungen`, `/netzwerke`: the kind comes from the route.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    list_page(&state, kind, raw.as_deref()).await
 }

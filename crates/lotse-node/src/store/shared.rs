@@ -291,7 +291,7 @@ impl RecordStore for Store {
         // The values of the filter's `$1 … $n`; paging takes the next two numbers.
         let args = super::search_args(query);
         let n = args.len();
-        let filter = super::search_filter(title_member(kind));
+        let filter = super::search_filter(kind.title_member());
         let table = table(kind);
         let page_sql = format!(
             "SELECT {RECORD_COLUMNS} FROM {table} WHERE {filter} ORDER BY id LIMIT ${} OFFSET ${}",
@@ -356,14 +356,6 @@ impl RecordStore for Store {
             purged += sqlx::query(&sql).bind(cutoff).execute(super::write_pool(self)).await?.rows_affected();
         }
         Ok(purged)
-    }
-}
-
-/// The language map a kind's records are titled by, which the steward's search matches.
-fn title_member(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Offer | Kind::Project => "title",
-        Kind::Organization | Kind::Network => "name",
     }
 }
 

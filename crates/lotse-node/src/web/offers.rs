@@ -80,17 +80,9 @@ fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// The language map a kind's records are named by.
-fn title_member(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Offer | Kind::Project => "title",
-        Kind::Organization | Kind::Network => "name",
-    }
-}
-
 /// The title to show for a record: in the page's language if there is one, else German.
 fn title_of(kind: Kind, offer: &Value, lang: Lang) -> (String, String) {
-    let titles = offer.get(title_member(kind));
+    let titles = offer.get(kind.title_member());
     for code in [lang.code(), "de"] {
         if let Some(t) = titles.and_then(|t| t.get(code)).and_then(Value::as_str) {
             return (t.to_owned(), code.to_owned());
