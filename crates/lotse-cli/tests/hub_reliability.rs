@@ -1,16 +1,18 @@
-//! Reliability of harvesting with the real `lotse` binaries as processes: a node with 50,000
-//! offers; the hub is killed (SIGKILL) in the middle of harvesting it and started again; then
-//! the node is killed in the middle of a harvest; offers change while things are down. In the
-//! end the hub must hold exactly the node's offers — none twice, none missing, none stale — and
-//! must have given each change exactly one change number of its own.
+//! Reliability of harvesting with the real `lotse` binaries as processes, once for offers and
+//! once for institutions (the feeds of the other kinds are followed by the same code): a node
+//! with 50,000 records; the hub is killed (SIGKILL) in the middle of harvesting them and
+//! started again; then the node is killed in the middle of a harvest; records change while
+//! things are down. In the end the hub must hold exactly the node's records — none twice, none
+//! missing, none stale — and must have given each change exactly one change number of its own.
 //!
-//! `LOTSE_RELIABILITY_OFFERS` sets a different number of offers (for a quick local run).
+//! `LOTSE_RELIABILITY_OFFERS` sets a different number of records (for a quick local run).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use lotse_standard::rpde::Kind;
 use serde_json::Value;
 
 const NODE_ID: &str = "essen";
@@ -105,8 +107,28 @@ fn node_state(env: &Env, ops: &str) -> Value {
     r.json().unwrap()
 }
 
-fn offers_at_hub(env: &Env, ops: &str) -> i64 {
-    node_state(env, ops)["offers"].as_i64().unwrap()
+/// The hub's state of the node's feed of `kind`: for offers the node's own entry, for the
+/// other kinds their entry in the node's health.
+fn feed_state(env: &Env, ops: &str, kind: Kind) -> Value {
+    if kind == Kind::Offer {
+        let mut s = node_state(env, ops);
+        s["records"] = s["offers"].clone();
+        s["checkpoint_modified"] = s["checkpoint"]["modified"].clone();
+        return s;
+    }
+    let r = http()
+        .get(format!("http://127.0.0.1:{}/api/v1/admin/quality/nodes", env.hub_port))
+        .bearer_auth(ops)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let health: Value = r.json().unwrap();
+    let node = health.as_array().unwrap().iter().find(|n| n["node_id"] == NODE_ID).unwrap().clone();
+    node["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == kind.singular()).unwrap().clone()
+}
+
+fn records_at_hub(env: &Env, ops: &str, kind: Kind) -> i64 {
+    feed_state(env, ops, kind)["records"].as_i64().unwrap()
 }
 
 fn start_harvest(env: &Env, ops: &str) {
@@ -124,13 +146,13 @@ fn kill(child: &mut Child) {
     child.wait().unwrap();
 }
 
-/// Pushes NDJSON to the node in chunks (the node's body limit is 32 MiB).
-fn push(env: &Env, steward: &str, ndjson: &str) {
+/// Pushes NDJSON records of `kind` to the node in chunks (the node's body limit is 32 MiB).
+fn push(env: &Env, steward: &str, kind: Kind, ndjson: &str) {
     let lines: Vec<&str> = ndjson.lines().collect();
     for chunk in lines.chunks(5000) {
         let body = chunk.join("\n") + "\n";
         let r = http()
-            .post(format!("http://127.0.0.1:{}/api/v1/offers", env.node_port))
+            .post(format!("http://127.0.0.1:{}/api/v1/{}", env.node_port, kind.plural()))
             .bearer_auth(steward)
             .header("content-type", "application/x-ndjson")
             .body(body)
@@ -140,22 +162,22 @@ fn push(env: &Env, steward: &str, ndjson: &str) {
     }
 }
 
-fn delete(env: &Env, steward: &str, id: &str) {
+fn delete(env: &Env, steward: &str, kind: Kind, id: &str) {
     let r = http()
-        .delete(format!("http://127.0.0.1:{}/api/v1/offers/{id}", env.node_port))
+        .delete(format!("http://127.0.0.1:{}/api/v1/{}/{id}", env.node_port, kind.plural()))
         .bearer_auth(steward)
         .send()
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
 }
 
-async fn node_offers(dir: &Path) -> BTreeMap<String, Value> {
+async fn node_records(dir: &Path, kind: Kind) -> BTreeMap<String, Value> {
     let url = format!("sqlite://{}", dir.join("node/node.db").display());
     let store = lotse_node::store::open(&url, &lotse_node::store::StoreOptions::default()).await.unwrap();
     let mut out = BTreeMap::new();
     let mut after: Option<String> = None;
     loop {
-        let rows = store.list(lotse_standard::rpde::Kind::Offer, after.as_deref(), 1000).await.unwrap();
+        let rows = store.list(kind, after.as_deref(), 1000).await.unwrap();
         let Some(last) = rows.last() else { break };
         after = Some(last.id.clone());
         for r in rows {
@@ -165,24 +187,47 @@ async fn node_offers(dir: &Path) -> BTreeMap<String, Value> {
     out
 }
 
-async fn hub_offers(dir: &Path) -> (BTreeMap<String, Value>, i64, usize) {
+/// The node's live records of `kind` at the hub, the hub's last change number, and the number
+/// of rows (live or tombstone) of the hub's feed of `kind`, asserting that each is there once.
+async fn hub_records(dir: &Path, kind: Kind) -> (BTreeMap<String, Value>, i64, usize) {
     let url = format!("sqlite://{}", dir.join("hub/hub.db").display());
     let store = lotse_hub::store::open(&url, &lotse_hub::store::StoreOptions::default()).await.unwrap();
     let mut out = BTreeMap::new();
     let mut after: Option<String> = None;
     loop {
-        let rows = store.list_offers(NODE_ID, after.as_deref(), 1000).await.unwrap();
+        let rows: Vec<(String, String)> = if kind == Kind::Offer {
+            store
+                .list_offers(NODE_ID, after.as_deref(), 1000)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.data))
+                .collect()
+        } else {
+            let filter = lotse_hub::store::kinds::RecordFilter { node_id: Some(NODE_ID.into()), ags: None };
+            let from = after.as_deref().map(|id| (NODE_ID, id));
+            store
+                .list_records(kind, &filter, from, 1000)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.data))
+                .collect()
+        };
         let Some(last) = rows.last() else { break };
-        after = Some(last.id.clone());
-        for r in rows {
-            out.insert(r.id, serde_json::from_str(&r.data).unwrap());
+        after = Some(last.0.clone());
+        for (id, data) in rows {
+            out.insert(id, serde_json::from_str(&data).unwrap());
         }
     }
-    // Every row of the hub's feed (live or tombstone), each once.
     let mut feed_ids = std::collections::HashSet::new();
     let mut position = 0;
     loop {
-        let rows = store.feed_page(position, 5000).await.unwrap();
+        let rows = if kind == Kind::Offer {
+            store.feed_page(position, 5000).await.unwrap()
+        } else {
+            store.record_feed_page(kind, position, 5000).await.unwrap()
+        };
         let Some(last) = rows.last() else { break };
         position = last.modified;
         for r in rows {
@@ -198,21 +243,32 @@ async fn hub_offers(dir: &Path) -> (BTreeMap<String, Value>, i64, usize) {
 }
 
 #[test]
-fn the_hub_and_the_node_killed_mid_harvest_lose_and_duplicate_nothing() {
+fn the_hub_and_the_node_killed_mid_harvest_lose_and_duplicate_no_offer() {
+    killed_mid_harvest(Kind::Offer);
+}
+
+#[test]
+fn the_hub_and_the_node_killed_mid_harvest_lose_and_duplicate_no_institution() {
+    killed_mid_harvest(Kind::Organization);
+}
+
+fn killed_mid_harvest(kind: Kind) {
     let n: usize =
         std::env::var("LOTSE_RELIABILITY_OFFERS").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
     assert!(n >= 1000, "LOTSE_RELIABILITY_OFFERS must be at least 1000");
     let dir = tempfile::tempdir().unwrap();
     let env = Env { dir: dir.path().to_owned(), node_port: free_port(), hub_port: free_port() };
 
-    // The node, with n offers.
+    // The node, with n records.
     let steward = env.run(&["node", "token", "create", "--name", "pflege"], false);
     let mut node = env.spawn("node", "node-1.log");
     wait_until(60, "the node answers", || healthy(env.node_port));
     let generated = env.run(
         &[
             "generate",
-            "--offers",
+            "--kind",
+            kind.singular(),
+            "--count",
             &n.to_string(),
             "--seed",
             "5",
@@ -223,7 +279,7 @@ fn the_hub_and_the_node_killed_mid_harvest_lose_and_duplicate_nothing() {
         ],
         false,
     );
-    push(&env, &steward, &generated);
+    push(&env, &steward, kind, &generated);
 
     // The hub, with the node registered.
     let feed_url = format!("http://127.0.0.1:{}/feed/offers", env.node_port);
@@ -250,79 +306,82 @@ fn the_hub_and_the_node_killed_mid_harvest_lose_and_duplicate_nothing() {
     // 1. SIGKILL the hub in the middle of the harvest.
     start_harvest(&env, &ops);
     let first_cut = (n / 5) as i64;
-    wait_until(300, "a fifth harvested", || offers_at_hub(&env, &ops) >= first_cut);
+    wait_until(300, "a fifth harvested", || records_at_hub(&env, &ops, kind) >= first_cut);
     kill(&mut hub);
 
     // 2. Start it again: it resumes from its checkpoint. SIGKILL the node mid-harvest.
     let mut hub = env.spawn("hub", "hub-2.log");
     wait_until(60, "the hub answers again", || healthy(env.hub_port));
-    let resumed_from = offers_at_hub(&env, &ops);
+    let resumed_from = records_at_hub(&env, &ops, kind);
     assert!(resumed_from >= first_cut && (resumed_from as usize) < n, "{resumed_from}");
     start_harvest(&env, &ops);
     let second_cut = resumed_from + (n / 5) as i64;
-    wait_until(300, "another fifth harvested", || offers_at_hub(&env, &ops) >= second_cut);
+    wait_until(300, "another fifth harvested", || records_at_hub(&env, &ops, kind) >= second_cut);
     kill(&mut node);
     wait_until(60, "the hub to record the failed harvest", || {
-        let s = node_state(&env, &ops);
-        s["last_error"].is_string() && s["harvesting"] == false
+        feed_state(&env, &ops, kind)["last_error"].is_string()
+            && node_state(&env, &ops)["harvesting"] == false
     });
     let state = node_state(&env, &ops);
     assert_eq!(state["state"], "active", "a node that does not answer is retried, not stopped");
-    assert!((state["offers"].as_i64().unwrap() as usize) < n);
+    let feed = feed_state(&env, &ops, kind);
+    assert!((feed["records"].as_i64().unwrap() as usize) < n);
 
-    // 3. The node comes back; offers change while the hub is down.
-    let checkpoint = node_state(&env, &ops)["checkpoint"]["modified"].as_i64().unwrap() as usize;
+    // 3. The node comes back; records change while the hub is down.
+    let checkpoint = feed["checkpoint_modified"].as_i64().unwrap() as usize;
     kill(&mut hub);
     let mut node = env.spawn("node", "node-2.log");
     wait_until(60, "the node answers again", || healthy(env.node_port));
     let lines: Vec<&str> = generated.lines().collect();
-    // The node numbered the offers 1..=n in the order they were pushed, so offer `i` is behind
+    // The node numbered the records 1..=n in the order they were pushed, so record `i` is behind
     // the hub's checkpoint when `i < checkpoint`.
     let deleted: Vec<usize> = (0..n).step_by(n / 100).take(100).collect();
     let changed: Vec<usize> = (1..n).step_by(n / 100).take(100).collect();
     for line in deleted.iter().map(|&i| lines[i]) {
-        let offer: Value = serde_json::from_str(line).unwrap();
-        delete(&env, &steward, offer["id"].as_str().unwrap());
+        let record: Value = serde_json::from_str(line).unwrap();
+        delete(&env, &steward, kind, record["id"].as_str().unwrap());
     }
+    let title = kind.title_member();
     let changed_ndjson: String = changed
         .iter()
         .map(|&i| lines[i])
         .map(|l| {
-            let mut offer: Value = serde_json::from_str(l).unwrap();
-            offer["title"]["de"] =
-                Value::from(format!("{} (geändert)", offer["title"]["de"].as_str().unwrap()));
-            offer.to_string() + "\n"
+            let mut record: Value = serde_json::from_str(l).unwrap();
+            record[title]["de"] =
+                Value::from(format!("{} (geändert)", record[title]["de"].as_str().unwrap()));
+            record.to_string() + "\n"
         })
         .collect();
-    push(&env, &steward, &changed_ndjson);
+    push(&env, &steward, kind, &changed_ndjson);
 
     // 4. A harvest to the end, as `lotse hub harvest` does it.
     let report = env.run(&["hub", "harvest", "--node", NODE_ID], true);
     assert!(report.starts_with("essen:"), "{report}");
     kill(&mut node);
 
-    // 5. Exactly the node's offers; one hub change number per change.
+    // 5. Exactly the node's records; one hub change number per change.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (expected, (held, last_change, feed_rows)) =
-        rt.block_on(async { (node_offers(&env.dir).await, hub_offers(&env.dir).await) });
+        rt.block_on(async { (node_records(&env.dir, kind).await, hub_records(&env.dir, kind).await) });
     assert_eq!(expected.len(), n - 100);
-    assert_eq!(held.len(), expected.len(), "as many offers at the hub as at the node");
+    assert_eq!(held.len(), expected.len(), "as many records at the hub as at the node");
     let stale: Vec<&String> =
         expected.iter().filter(|(id, data)| held.get(*id) != Some(data)).map(|(id, _)| id).collect();
     assert!(
         stale.is_empty(),
-        "{} offers missing or stale at the hub, e.g. {:?}",
+        "{} records missing or stale at the hub, e.g. {:?}",
         stale.len(),
         &stale[..stale.len().min(3)]
     );
     // One hub change number per change the hub saw, so nothing was stored twice: a creation
-    // for every offer it ever held, a tombstone for each deletion of an offer it held, an
-    // update for each change of an offer it held. Offers the hub had not reached yet were
-    // deleted before it saw them, or it saw only their changed version.
+    // for every record it ever held, a tombstone for each deletion of a record it held, an
+    // update for each change of a record it held. Records the hub had not reached yet were
+    // deleted before it saw them, or it saw only their changed version. The node has records
+    // of this kind only, so every change number of the hub is one of them.
     let seen = |i: &&usize| **i < checkpoint;
     let deleted_seen = deleted.iter().filter(seen).count();
     let changed_seen = changed.iter().filter(seen).count();
     let expected_changes = (n - (deleted.len() - deleted_seen)) + deleted_seen + changed_seen;
     assert_eq!(last_change as usize, expected_changes, "hub change numbers (checkpoint {checkpoint})");
-    assert_eq!(feed_rows, n - (deleted.len() - deleted_seen), "one feed row per offer the hub ever held");
+    assert_eq!(feed_rows, n - (deleted.len() - deleted_seen), "one feed row per record the hub ever held");
 }

@@ -4,7 +4,7 @@
 //! however many documents match: at a million documents one intersection reads 15,625 words.
 
 /// A set of document ids below a fixed bound.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BitSet {
     words: Vec<u64>,
     len: u32,
@@ -29,6 +29,14 @@ impl BitSet {
             && let Some(last) = self.words.last_mut()
         {
             *last &= (1u64 << rest) - 1;
+        }
+    }
+
+    /// Makes room for ids below `len`; the new ids are not in the set.
+    pub fn grow(&mut self, len: u32) {
+        if len > self.len {
+            self.words.resize((len as usize).div_ceil(64), 0);
+            self.len = len;
         }
     }
 
@@ -144,5 +152,10 @@ mod tests {
         assert_eq!(c.iter().collect::<Vec<_>>(), [5]);
         assert!(!a.contains(200));
         assert!(BitSet::empty(10).is_empty());
+        let mut d = BitSet::full(10);
+        d.grow(100);
+        assert_eq!(d.count(), 10);
+        d.insert(99);
+        assert!(d.contains(99));
     }
 }

@@ -1,9 +1,10 @@
 //! The search over standard 1.1's kinds — institutions, networks, projects — held in memory.
 //!
 //! These kinds come by the ten or hundred thousand, not by the million, and their documents are
-//! small: a name, a few codes, a place. An in-memory index answers a search with facets by
-//! walking the candidate documents once, which at 100,000 records is a fraction of a
-//! millisecond, and needs neither segments nor a disk. The hub rebuilds it at start from its
+//! small: a name, a few codes, a place. An in-memory index per kind answers a search with
+//! facets by set operations — a bit set per facet code, the words' posting lists turned into
+//! bit sets — and visits only the documents it returns, so it needs neither segments nor a
+//! disk. The hub rebuilds it at start from its
 //! store and keeps it current by following the store's change numbers, as it does for offers.
 //!
 //! Text is analysed like the offers' (`crate::analysis`: folding, stemming): a word matches a
@@ -21,6 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::analysis;
+use crate::bitset::BitSet;
 
 /// A facet of the new kinds, with the request parameter that filters it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -253,11 +255,6 @@ impl RecordDoc {
             .or_else(|| self.titles.values().next())
             .map_or("", String::as_str)
     }
-
-    /// Whether the document holds one of `values` (code numbers) of `facet`.
-    fn has(&self, facet: RecordFacet, values: &[u32]) -> bool {
-        self.code_ids.iter().any(|(f, c)| *f == facet && values.contains(c))
-    }
 }
 
 /// A search of one kind.
@@ -311,21 +308,178 @@ pub struct RecordSearchResponse {
 /// The in-memory index of the new kinds.
 #[derive(Debug, Default)]
 pub struct RecordIndex {
-    docs: Vec<Option<RecordDoc>>,
     terms: Terms,
-    /// The slots of the documents holding each term (stems and folded words). A slot stays
-    /// listed after its document changed; a search checks each candidate's own words, so a
-    /// stale entry only costs that check.
-    postings: HashMap<u32, Vec<u32>>,
-    by_id: HashMap<(Kind, String), usize>,
-    /// Free slots of removed documents.
-    free: Vec<usize>,
-    /// How far the index has followed the store's change numbers, per kind.
-    positions: HashMap<Kind, i64>,
     /// Every facet code once, numbered, so that counting is indexing a vector.
     code_ids: HashMap<String, u32>,
     code_names: Vec<String>,
+    /// Each kind's documents apart, so that a search walks only its own kind.
+    kinds: HashMap<Kind, KindIndex>,
+    /// How far the index has followed the store's change numbers, per kind.
+    positions: HashMap<Kind, i64>,
 }
+
+/// The documents of one kind, by slot, with their sets per facet code.
+///
+/// Facet counts are intersections of bit sets (`popcount(a & b)`), so a search costs about the
+/// same however many documents match, and a search without words never visits a document it
+/// does not return.
+#[derive(Debug, Default)]
+struct KindIndex {
+    docs: Vec<Option<RecordDoc>>,
+    by_id: HashMap<String, u32>,
+    /// Free slots of removed documents.
+    free: Vec<u32>,
+    /// Bits per slot that every set of this kind has room for (a multiple of 64).
+    capacity: u32,
+    live: BitSet,
+    /// The slots holding each `(facet, code)`.
+    codes: HashMap<(RecordFacet, u32), BitSet>,
+    /// The slots listed for each term (stems and folded words), and for each stem of a title.
+    /// A slot stays listed after its document changed or left; such slots are in `stale`, and
+    /// a search checks their own words, until the lists are written anew.
+    postings: HashMap<u32, Vec<u32>>,
+    title_postings: HashMap<u32, Vec<u32>>,
+    stale: BitSet,
+    stale_count: usize,
+    /// Per slot: the place (dense, so that a radius search reads little memory) and the first
+    /// bytes of the German title, which order most results without comparing strings.
+    points: Vec<Option<LatLon>>,
+    title_keys: Vec<u64>,
+}
+
+/// The first eight bytes of a title as a number that orders as the strings do.
+fn title_key(title: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, t) in bytes.iter_mut().zip(title.bytes()) {
+        *b = t;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// A set of the given capacity with the slots of `lists`.
+fn slots_of<'a>(capacity: u32, lists: impl Iterator<Item = &'a Vec<u32>>) -> BitSet {
+    let mut set = BitSet::empty(capacity);
+    for list in lists {
+        for slot in list {
+            set.insert(*slot);
+        }
+    }
+    set
+}
+
+impl KindIndex {
+    /// A slot for `hub_id`, growing every set when the slots outgrow them.
+    fn slot(&mut self, hub_id: &str) -> (u32, bool) {
+        if let Some(&slot) = self.by_id.get(hub_id) {
+            return (slot, true);
+        }
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.docs.push(None);
+            self.points.push(None);
+            self.title_keys.push(0);
+            u32::try_from(self.docs.len() - 1).unwrap_or(u32::MAX)
+        });
+        if slot >= self.capacity {
+            self.capacity = (self.capacity * 2).max(1024);
+            for set in self.codes.values_mut().chain([&mut self.live, &mut self.stale]) {
+                set.grow(self.capacity);
+            }
+        }
+        self.by_id.insert(hub_id.to_owned(), slot);
+        (slot, false)
+    }
+
+    /// Takes the document out of its slot's sets; its postings stay until the next rewrite.
+    fn clear(&mut self, slot: u32) {
+        if let Some(old) = self.docs[slot as usize].take() {
+            for (facet, code) in old.code_ids.iter() {
+                if let Some(set) = self.codes.get_mut(&(*facet, *code)) {
+                    set.remove(slot);
+                }
+            }
+            self.live.remove(slot);
+            if !self.stale.contains(slot) {
+                self.stale.insert(slot);
+                self.stale_count += 1;
+            }
+        }
+    }
+
+    fn list(&mut self, slot: u32, doc: &RecordDoc) {
+        if let Words::Interned { stems, folded, title_stems } = &doc.words {
+            for term in stems.iter().chain(folded.iter()) {
+                let list = self.postings.entry(*term).or_default();
+                if list.last() != Some(&slot) {
+                    list.push(slot);
+                }
+            }
+            for term in title_stems.iter() {
+                self.title_postings.entry(*term).or_default().push(slot);
+            }
+        }
+    }
+
+    fn insert(&mut self, slot: u32, doc: RecordDoc) {
+        for (facet, code) in doc.code_ids.iter() {
+            let capacity = self.capacity;
+            self.codes.entry((*facet, *code)).or_insert_with(|| BitSet::empty(capacity)).insert(slot);
+        }
+        self.list(slot, &doc);
+        self.live.insert(slot);
+        self.points[slot as usize] = doc.point;
+        self.title_keys[slot as usize] = title_key(doc.title("de"));
+        self.docs[slot as usize] = Some(doc);
+        // Stale listings are checked by every search that meets them; once they are many,
+        // the lists are written anew from the documents.
+        if self.stale_count > 1024 && self.stale_count > self.by_id.len() / 4 {
+            self.relist();
+        }
+    }
+
+    fn relist(&mut self) {
+        self.postings.clear();
+        self.title_postings.clear();
+        let docs = std::mem::take(&mut self.docs);
+        for (slot, doc) in docs.iter().enumerate() {
+            if let Some(doc) = doc {
+                self.list(u32::try_from(slot).unwrap_or(u32::MAX), doc);
+            }
+        }
+        self.docs = docs;
+        self.stale = BitSet::empty(self.capacity);
+        self.stale_count = 0;
+    }
+
+    fn doc(&self, slot: u32) -> Option<&RecordDoc> {
+        self.docs.get(slot as usize).and_then(Option::as_ref)
+    }
+}
+
+/// A query's words as the index's term numbers.
+struct QueryWords {
+    /// Each word's stem (`None`: a word no document holds).
+    stems: Vec<Option<u32>>,
+    /// Every folded word the last query word begins.
+    prefixes: HashSet<u32>,
+}
+
+impl QueryWords {
+    /// Whether a document's own words hold query word `i`.
+    fn holds(&self, doc: &RecordDoc, i: usize) -> bool {
+        let Words::Interned { stems, folded, .. } = &doc.words else { return false };
+        let exact = self.stems[i].is_some_and(|s| stems.binary_search(&s).is_ok());
+        // The prefix is tried only where the word itself is missing.
+        exact || (i + 1 == self.stems.len() && folded.iter().any(|f| self.prefixes.contains(f)))
+    }
+
+    fn in_title(&self, doc: &RecordDoc, i: usize) -> bool {
+        let Words::Interned { title_stems, .. } = &doc.words else { return false };
+        self.stems[i].is_some_and(|s| title_stems.binary_search(&s).is_ok())
+    }
+}
+
+/// A result before ordering: slot, score, distance and title key.
+type Candidate = (u32, u32, Option<f64>, u64);
 
 impl RecordIndex {
     pub fn new() -> RecordIndex {
@@ -343,7 +497,7 @@ impl RecordIndex {
 
     /// Number of live documents of `kind`.
     pub fn len(&self, kind: Kind) -> usize {
-        self.docs.iter().flatten().filter(|d| d.kind == kind).count()
+        self.kinds.get(&kind).map_or(0, |k| k.by_id.len())
     }
 
     pub fn upsert(&mut self, mut doc: RecordDoc) {
@@ -374,60 +528,26 @@ impl RecordIndex {
             .collect();
         ids.sort_unstable();
         doc.code_ids = ids.into();
-        let key = (doc.kind, doc.hub_id.clone());
-        let slot = match self.by_id.get(&key) {
-            Some(&slot) => slot,
-            None => {
-                let slot = self.free.pop().unwrap_or_else(|| {
-                    self.docs.push(None);
-                    self.docs.len() - 1
-                });
-                self.by_id.insert(key, slot);
-                slot
-            }
-        };
-        if let Words::Interned { stems, folded, .. } = &doc.words {
-            let number = u32::try_from(slot).unwrap_or(u32::MAX);
-            for term in stems.iter().chain(folded.iter()) {
-                let list = self.postings.entry(*term).or_default();
-                if list.last() != Some(&number) {
-                    list.push(number);
-                }
-            }
+        let kind = self.kinds.entry(doc.kind).or_default();
+        let (slot, existed) = kind.slot(&doc.hub_id);
+        if existed {
+            kind.clear(slot);
         }
-        self.docs[slot] = Some(doc);
-    }
-
-    /// The slots that may hold query word `i`: its stem's documents, and for the last word the
-    /// documents of every folded word it begins.
-    fn candidates(&self, stem: Option<u32>, prefixes: &HashSet<u32>) -> Vec<u32> {
-        let mut slots = Vec::new();
-        for term in stem.iter().chain(prefixes.iter()) {
-            if let Some(list) = self.postings.get(term) {
-                slots.extend_from_slice(list);
-            }
-        }
-        // Sorted and each once, so that the words' lists intersect by binary search.
-        slots.sort_unstable();
-        slots.dedup();
-        slots
+        kind.insert(slot, doc);
     }
 
     pub fn remove(&mut self, kind: Kind, hub_id: &str) {
-        if let Some(slot) = self.by_id.remove(&(kind, hub_id.to_owned())) {
-            self.docs[slot] = None;
-            self.free.push(slot);
+        let Some(index) = self.kinds.get_mut(&kind) else { return };
+        if let Some(slot) = index.by_id.remove(hub_id) {
+            index.clear(slot);
+            index.free.push(slot);
         }
     }
 
-    /// Searches the documents of `kind`.
-    pub fn search(&self, kind: Kind, query: &RecordQuery) -> RecordSearchResponse {
-        let words = query.q.as_deref().map(analysis::words).unwrap_or_default();
-        let last = words.len().saturating_sub(1);
-        // Each query word as term numbers: its stem (a word nobody used matches nothing), and
-        // for the last word every folded word it begins.
-        let stems: Vec<Option<u32>> = words.iter().map(|w| self.terms.ids.get(&w.stem).copied()).collect();
-        let prefixes: HashSet<u32> = match words.last() {
+    fn query_words(&self, q: Option<&str>) -> QueryWords {
+        let words = q.map(analysis::words).unwrap_or_default();
+        let stems = words.iter().map(|w| self.terms.ids.get(&w.stem).copied()).collect();
+        let prefixes = match words.last() {
             Some(w) => self
                 .terms
                 .folded
@@ -437,111 +557,137 @@ impl RecordIndex {
                 .collect(),
             None => HashSet::new(),
         };
+        QueryWords { stems, prefixes }
+    }
+
+    /// Searches the documents of `kind`.
+    pub fn search(&self, kind: Kind, query: &RecordQuery) -> RecordSearchResponse {
         let facets = RecordFacet::of(kind);
-        // Each facet's filter as code numbers: `None` without a filter, an empty list for values
-        // no document holds (which then match nothing).
-        let filters: Vec<Option<Vec<u32>>> = facets
-            .iter()
-            .map(|f| {
-                query
-                    .filters
-                    .get(f)
-                    .filter(|v| !v.is_empty())
-                    .map(|values| values.iter().filter_map(|v| self.code_ids.get(v).copied()).collect())
-            })
-            .collect();
-        // Each candidate with its score, distance and title; counts per facet by code number.
         let lang = if query.lang.is_empty() { "de" } else { query.lang.as_str() };
-        let mut matched: Vec<(&RecordDoc, u32, Option<f64>, &str)> = Vec::new();
-        let mut counts: Vec<Vec<usize>> = vec![vec![0; self.code_names.len()]; facets.len()];
-        // With words, only the documents listed for every word are candidates (the smallest
-        // list first); without, every document of the kind.
-        let listed: Option<Vec<u32>> = (!words.is_empty()).then(|| {
-            let none = HashSet::new();
-            let mut lists: Vec<Vec<u32>> = stems
-                .iter()
-                .enumerate()
-                .map(|(i, stem)| self.candidates(*stem, if i == last { &prefixes } else { &none }))
-                .collect();
-            lists.sort_by_key(Vec::len);
-            let mut lists = lists.into_iter();
-            let mut slots = lists.next().unwrap_or_default();
-            for other in lists {
-                slots.retain(|s| other.binary_search(s).is_ok());
-            }
-            slots
-        });
-        let docs: Box<dyn Iterator<Item = &RecordDoc>> = match &listed {
-            Some(slots) => {
-                Box::new(slots.iter().filter_map(|s| self.docs.get(*s as usize).and_then(Option::as_ref)))
-            }
-            None => Box::new(self.docs.iter().flatten()),
-        };
-        for doc in docs.filter(|d| d.kind == kind) {
-            let mut score = 0;
-            let mut text_ok = true;
-            let (doc_stems, doc_folded, doc_title): (&[u32], &[u32], &[u32]) = match &doc.words {
-                Words::Interned { stems, folded, title_stems } => (stems, folded, title_stems),
-                _ => (&[], &[], &[]),
-            };
-            for (i, stem) in stems.iter().enumerate() {
-                let exact = stem.is_some_and(|s| doc_stems.binary_search(&s).is_ok());
-                // The prefix is tried only where the word itself is missing.
-                let found = exact || (i == last && doc_folded.iter().any(|f| prefixes.contains(f)));
-                if !found {
-                    text_ok = false;
-                    break;
-                }
-                score += if stem.is_some_and(|s| doc_title.binary_search(&s).is_ok()) { 3 } else { 1 };
-            }
-            if !text_ok {
-                continue;
-            }
-            let distance = match (query.near, doc.point) {
-                (Some((at, radius)), Some(p)) => {
-                    let d = haversine_m(at, p);
-                    if d > radius {
-                        continue;
-                    }
-                    Some(d)
-                }
-                (Some(_), None) => continue,
-                (None, _) => None,
-            };
-            // Which facet filters the document fails, one bit each: with none failing it is a
-            // result; with exactly one failing it still counts for that facet (multi-select).
-            let mut failing = 0u32;
-            for (i, filter) in filters.iter().enumerate() {
-                if let Some(values) = filter
-                    && !doc.has(facets[i], values)
-                {
-                    failing |= 1 << i;
-                }
-            }
-            if failing.count_ones() > 1 {
-                continue;
-            }
-            for (i, facet) in facets.iter().enumerate() {
-                if failing == 0 || failing == 1 << i {
-                    for (f, code) in doc.code_ids.iter() {
-                        if f == facet {
-                            counts[i][*code as usize] += 1;
-                        }
-                    }
-                }
-            }
-            if failing == 0 {
-                matched.push((doc, score, distance, doc.title(lang)));
-            }
-        }
-        let order = |a: &(&RecordDoc, u32, Option<f64>, &str), b: &(&RecordDoc, u32, Option<f64>, &str)| {
-            b.1.cmp(&a.1)
-                .then_with(|| a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
-                .then_with(|| a.3.cmp(b.3))
-                .then_with(|| a.0.hub_id.cmp(&b.0.hub_id))
-        };
         let page_size = query.page_size.clamp(1, 100);
         let page = query.page.max(1);
+        let empty = KindIndex::default();
+        let index = self.kinds.get(&kind).unwrap_or(&empty);
+        let words = self.query_words(query.q.as_deref());
+
+        // The documents that hold every word, within the radius.
+        let mut base = index.live.clone();
+        let mut titled: Vec<BitSet> = Vec::with_capacity(words.stems.len());
+        for (i, stem) in words.stems.iter().enumerate() {
+            let prefixes = if i + 1 == words.stems.len() { Some(&words.prefixes) } else { None };
+            let terms = stem.iter().chain(prefixes.into_iter().flatten());
+            base.intersect_with(&slots_of(index.capacity, terms.filter_map(|t| index.postings.get(t))));
+            titled.push(slots_of(index.capacity, stem.iter().filter_map(|t| index.title_postings.get(t))));
+        }
+        if !words.stems.is_empty() {
+            let stale: Vec<u32> = base.intersection(&index.stale).collect();
+            for slot in stale {
+                let holds =
+                    index.doc(slot).is_some_and(|d| (0..words.stems.len()).all(|i| words.holds(d, i)));
+                if !holds {
+                    base.remove(slot);
+                }
+            }
+        }
+        let mut distances: Vec<(u32, f64)> = Vec::new();
+        if let Some((at, radius)) = query.near {
+            // A box around the circle first: comparing two numbers is much cheaper than the
+            // great-circle distance, and most documents of the region are outside the box.
+            let dlat = radius / 111_000.0;
+            let dlon = radius / (111_000.0 * at.lat.to_radians().cos().max(0.01));
+            let inside: Vec<u32> = base.iter().collect();
+            for slot in inside {
+                let d = index.points[slot as usize]
+                    .filter(|p| (p.lat - at.lat).abs() <= dlat && (p.lon - at.lon).abs() <= dlon)
+                    .map(|p| haversine_m(at, p))
+                    .filter(|d| *d <= radius);
+                match d {
+                    Some(d) => distances.push((slot, d)),
+                    None => base.remove(slot),
+                }
+            }
+        }
+
+        // Each facet's filter as a set: `None` without a filter; values no document holds
+        // match nothing.
+        let filters: Vec<Option<BitSet>> = facets
+            .iter()
+            .map(|f| {
+                let values = query.filters.get(f).filter(|v| !v.is_empty())?;
+                let mut set = BitSet::empty(index.capacity);
+                for code in values.iter().filter_map(|v| self.code_ids.get(v)) {
+                    if let Some(s) = index.codes.get(&(*f, *code)) {
+                        set.union_with(s);
+                    }
+                }
+                Some(set)
+            })
+            .collect();
+        let except = |skip: Option<usize>| {
+            let mut set = base.clone();
+            for (i, f) in filters.iter().enumerate() {
+                if Some(i) != skip
+                    && let Some(f) = f
+                {
+                    set.intersect_with(f);
+                }
+            }
+            set
+        };
+        let results = except(None);
+        // Multi-select: each facet counts with every filter but its own.
+        let facet_counts = facets
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let within = if filters[i].is_some() { except(Some(i)) } else { results.clone() };
+                let selected = query.filters.get(f).cloned().unwrap_or_default();
+                let mut values: Vec<RecordFacetValue> = index
+                    .codes
+                    .iter()
+                    .filter(|((facet, _), _)| facet == f)
+                    .filter_map(|((_, code), set)| {
+                        let count = usize::try_from(within.intersection_count(set)).unwrap_or(usize::MAX);
+                        let value = self.code_names[*code as usize].clone();
+                        (count > 0).then(|| RecordFacetValue {
+                            selected: selected.contains(&value),
+                            value,
+                            count,
+                        })
+                    })
+                    .collect();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                (f.param(), values)
+            })
+            .collect();
+
+        // Scores: one per word, three where the word is in the title.
+        let mut matched: Vec<Candidate> = Vec::with_capacity(usize::try_from(results.count()).unwrap_or(0));
+        for slot in results.iter() {
+            let mut score = 0;
+            for (i, title) in titled.iter().enumerate() {
+                let in_title = if index.stale.contains(slot) {
+                    index.doc(slot).is_some_and(|d| words.in_title(d, i))
+                } else {
+                    title.contains(slot)
+                };
+                score += if in_title { 3 } else { 1 };
+            }
+            let distance = distances.binary_search_by_key(&slot, |(s, _)| *s).ok().map(|i| distances[i].1);
+            let key = match lang {
+                "de" => index.title_keys[slot as usize],
+                _ => index.doc(slot).map_or(0, |d| title_key(d.title(lang))),
+            };
+            matched.push((slot, score, distance, key));
+        }
+        let doc = |slot: u32| index.doc(slot).expect("a result's slot holds its document");
+        let order = |a: &Candidate, b: &Candidate| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
+                .then_with(|| a.3.cmp(&b.3))
+                .then_with(|| doc(a.0).title(lang).cmp(doc(b.0).title(lang)))
+                .then_with(|| doc(a.0).hub_id.cmp(&doc(b.0).hub_id))
+        };
         // Only the pages up to the one asked for are put in order.
         let end = (page * page_size).min(matched.len());
         if end > 0 && end < matched.len() {
@@ -551,32 +697,17 @@ impl RecordIndex {
         let results = matched[..end]
             .iter()
             .skip((page - 1) * page_size)
-            .map(|(d, _, distance, _)| RecordHit {
-                id: d.hub_id.clone(),
-                kind: d.kind.singular().to_owned(),
-                title: d.title(lang).to_owned(),
-                ags: d.ags.clone(),
-                lat: d.point.map(|p| p.lat),
-                lon: d.point.map(|p| p.lon),
-                distance_m: *distance,
-            })
-            .collect();
-        let facets = facets
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let selected = query.filters.get(f).cloned().unwrap_or_default();
-                let mut values: Vec<RecordFacetValue> = counts[i]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(code, n)| {
-                        let value = self.code_names[code].clone();
-                        RecordFacetValue { selected: selected.contains(&value), value, count: *n }
-                    })
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                (f.param(), values)
+            .map(|(slot, _, distance, _)| {
+                let d = doc(*slot);
+                RecordHit {
+                    id: d.hub_id.clone(),
+                    kind: d.kind.singular().to_owned(),
+                    title: d.title(lang).to_owned(),
+                    ags: d.ags.clone(),
+                    lat: d.point.map(|p| p.lat),
+                    lon: d.point.map(|p| p.lon),
+                    distance_m: *distance,
+                }
             })
             .collect();
         RecordSearchResponse {
@@ -585,7 +716,7 @@ impl RecordIndex {
             page,
             page_size,
             results,
-            facets,
+            facets: facet_counts,
         }
     }
 }

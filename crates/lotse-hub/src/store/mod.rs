@@ -40,6 +40,7 @@
 pub mod kinds;
 mod postgres;
 pub mod quality;
+mod record_plan;
 mod sqlite;
 
 use std::collections::HashMap;

@@ -7,9 +7,10 @@
 //! releases its locks, so change numbers become visible in commit order. Bulk writes use
 //! `UNNEST` over arrays, one statement per 5,000 rows.
 //!
-//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled here for PostgreSQL;
-//! this file holds what only PostgreSQL does: the pool and its planner setting, the row lock on
-//! the counter, the advisory harvest lock, and bulk writes and lookups over `UNNEST`.
+//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled
+//! here for PostgreSQL; this file holds what only PostgreSQL does: the pool and its planner
+//! setting, the row lock on the counter, the advisory harvest lock, and bulk writes and lookups
+//! over `UNNEST` (those of the new kinds' pages in `postgres/records.rs`).
 
 // The shared queries, compiled here for PostgreSQL. Each dialect module loads the same files on
 // purpose: that is how they are written once and typed for both databases.
@@ -18,6 +19,8 @@
 mod shared;
 /// The token queries node and hub share, compiled for this database.
 use lotse_store::postgres::tokens;
+/// The bulk statements of a page of the new kinds.
+mod records;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared_kinds.rs"]
 mod shared_kinds;
@@ -32,6 +35,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use super::kinds::RecordPageWrite;
 use super::{
     Existing, HarvestLock, OfferWrite, PageOutcome, PagePlan, PageWrite, StoreError, StoreOptions,
     harvest_lock_key,
@@ -117,6 +121,15 @@ async fn harvest_lock(store: &PostgresStore, node_id: &str) -> Result<Option<Har
 }
 
 async fn store_page(store: &PostgresStore, page: &PageWrite) -> Result<PageOutcome, StoreError> {
+    shared::write_page(page_transaction(store).await?, page).await
+}
+
+async fn store_record_page(store: &PostgresStore, page: &RecordPageWrite) -> Result<PageOutcome, StoreError> {
+    shared_kinds::write_record_page(page_transaction(store).await?, page).await
+}
+
+/// A transaction for a harvested page (of offers or of the new kinds).
+async fn page_transaction(store: &PostgresStore) -> Result<Transaction<'static, Postgres>, StoreError> {
     let mut tx = store.pool.begin().await?;
     // Every statement of a page looks rows up by key, joined from `UNNEST` of the page's
     // ids so that the lookups are driven by the ids. During a first harvest the tables
@@ -129,7 +142,7 @@ async fn store_page(store: &PostgresStore, page: &PageWrite) -> Result<PageOutco
     // it, so the next harvest fetches it again. Not waiting for the WAL flush lets the
     // next page start at once.
     sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
-    shared::write_page(tx, page).await
+    Ok(tx)
 }
 
 /// `($1,$2,…),($n+1,…),…`: `rows` rows of `per_row` numbered placeholders.

@@ -2,9 +2,8 @@
 //! written once and compiled per database like `shared.rs`. It uses the dialect's `reader`,
 //! `begin`, `begin_write`, `end_write` and `lock_counter`.
 //!
-//! A page is written row by row inside one transaction: pages of the new kinds are a few
-//! hundred records, and the per-row statements keep the one implementation simple; offers,
-//! which come by the million, keep their bulk writes.
+//! A page is planned once (`record_plan.rs`) and written by the dialect's bulk statements
+//! (`sqlite/records.rs`, `postgres/records.rs`), like a page of offers.
 
 use async_trait::async_trait;
 use lotse_standard::rpde::Kind;
@@ -12,9 +11,10 @@ use sqlx::Row;
 
 use super::{Db, Store};
 use crate::store::kinds::{
-    DanglingReference, ProjectEvent, RecordAccept, RecordFeed, RecordFilter, RecordItem, RecordPageWrite,
-    RecordStore, ReferenceRow, Referrer, StoredRecord,
+    DanglingReference, ProjectEvent, RecordFeed, RecordFilter, RecordPageWrite, RecordStore, ReferenceRow,
+    Referrer, StoredRecord,
 };
+use crate::store::record_plan::{last_record_items, plan_record_page, record_ids};
 use crate::store::{Checkpoint, FeedRow, PageOutcome, QuarantineEntry, StoreError};
 
 type DbRow = <Db as sqlx::Database>::Row;
@@ -58,254 +58,61 @@ fn reference_from_row(row: &DbRow) -> Result<ReferenceRow, StoreError> {
     })
 }
 
-/// Replaces the references of one record inside a writing transaction.
-async fn replace_references(
-    conn: &mut <Db as sqlx::Database>::Connection,
-    kind: Kind,
-    node_id: &str,
-    id: &str,
-    refs: &[ReferenceRow],
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM record_references WHERE kind = $1 AND node_id = $2 AND id = $3")
-        .bind(kind.singular())
-        .bind(node_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    for r in refs {
-        // A record names each pointer once; a repeated pointer would be a defect upstream, and
-        // the first one wins rather than failing the page.
-        sqlx::query(
-            "INSERT INTO record_references (kind, node_id, id, pointer, target_kind, target_node, target_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )
-        .bind(kind.singular())
-        .bind(node_id)
-        .bind(id)
-        .bind(&r.pointer)
-        .bind(r.target_kind.singular())
-        .bind(&r.target_node)
-        .bind(&r.target_id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Appends an event to a project's history.
-async fn project_event(
-    conn: &mut <Db as sqlx::Database>::Connection,
-    node_id: &str,
-    id: &str,
-    at: i64,
-    event: &str,
-    status: Option<&str>,
-    ags: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO project_history (node_id, id, seq, at, event, status, ags) \
-         SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM project_history WHERE node_id = $1 AND id = $2",
-    )
-    .bind(node_id)
-    .bind(id)
-    .bind(at)
-    .bind(event)
-    .bind(status)
-    .bind(ags)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// The stored state of a record before a page changes it: deleted or live, its hash, and for
-/// projects its status.
-struct Before {
-    deleted: bool,
-    hash: Option<Vec<u8>>,
-    standard_version: Option<String>,
-    status: Option<String>,
-}
-
-async fn before(
-    conn: &mut <Db as sqlx::Database>::Connection,
-    kind: Kind,
-    node_id: &str,
-    id: &str,
-) -> Result<Option<Before>, StoreError> {
-    let row = sqlx::query(
-        "SELECT deleted, data_hash, standard_version, data FROM records WHERE kind = $1 AND node_id = $2 AND id = $3",
-    )
-    .bind(kind.singular())
-    .bind(node_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let data: Option<String> = row.try_get("data")?;
-    let status = match kind {
-        Kind::Project => data
-            .as_deref()
-            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_owned)),
-        _ => None,
-    };
-    Ok(Some(Before {
-        deleted: row.try_get("deleted")?,
-        hash: row.try_get("data_hash")?,
-        standard_version: row.try_get("standard_version")?,
-        status,
-    }))
-}
-
-/// Writes one accepted record; returns whether it was created, updated or unchanged.
-async fn accept(
-    conn: &mut <Db as sqlx::Database>::Connection,
+/// Writes a page in the transaction the dialect began for it (see
+/// [`RecordStore::store_record_page`]) and commits it: the change counter is locked, the
+/// checkpoint checked, the stored state of the page's records read in bulk, the page planned
+/// ([`plan_record_page`]) and the plan written by the dialect's bulk statements.
+pub(super) async fn write_record_page(
+    mut tx: sqlx::Transaction<'_, Db>,
     page: &RecordPageWrite,
-    a: &RecordAccept,
-    next: &mut i64,
-    outcome: &mut PageOutcome,
-) -> Result<(), StoreError> {
-    let kind = page.kind;
-    let prior = before(conn, kind, &page.node_id, &a.id).await?;
-    let live_before = prior.as_ref().is_some_and(|b| !b.deleted);
-    if let Some(b) = &prior
-        && !b.deleted
-        && b.hash.as_deref() == Some(a.hash.as_slice())
-        && b.standard_version == a.standard_version
-    {
-        // Unchanged: no new change number, but the node's number moves on.
-        sqlx::query("UPDATE records SET node_modified = $1 WHERE kind = $2 AND node_id = $3 AND id = $4")
-            .bind(a.node_modified)
-            .bind(kind.singular())
-            .bind(&page.node_id)
-            .bind(&a.id)
-            .execute(&mut *conn)
-            .await?;
-        outcome.unchanged += 1;
-        return Ok(());
-    }
-    *next += 1;
-    sqlx::query(
-        "INSERT INTO records (kind, node_id, id, modified, deleted, data, data_hash, standard_version, \
-         node_modified, findings, first_seen, last_changed, lat, lon, ags) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) \
-         ON CONFLICT (kind, node_id, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, \
-         data = excluded.data, data_hash = excluded.data_hash, standard_version = excluded.standard_version, \
-         node_modified = excluded.node_modified, findings = excluded.findings, last_changed = excluded.last_changed, \
-         lat = excluded.lat, lon = excluded.lon, ags = excluded.ags",
+) -> Result<PageOutcome, StoreError> {
+    let last = super::lock_counter(&mut tx).await?;
+    let stored = sqlx::query(
+        "SELECT checkpoint_modified, checkpoint_id FROM record_feeds WHERE node_id = $1 AND kind = $2",
     )
-    .bind(kind.singular())
     .bind(&page.node_id)
-    .bind(&a.id)
-    .bind(*next)
-    .bind(false)
-    .bind(&a.data)
-    .bind(a.hash.as_slice())
-    .bind(&a.standard_version)
-    .bind(a.node_modified)
-    .bind(&a.findings)
-    .bind(page.now)
-    .bind(a.lat)
-    .bind(a.lon)
-    .bind(&a.ags)
-    .execute(&mut *conn)
+    .bind(page.kind.singular())
+    .fetch_optional(&mut *tx)
     .await?;
-    replace_references(conn, kind, &page.node_id, &a.id, &a.references).await?;
-    if live_before {
-        outcome.updated += 1;
-    } else {
-        outcome.created += 1;
-    }
-    if kind == Kind::Project {
-        let old_status = prior.as_ref().filter(|b| !b.deleted).and_then(|b| b.status.clone());
-        if !live_before {
-            project_event(
-                conn,
-                &page.node_id,
-                &a.id,
-                page.now,
-                "first_seen",
-                a.status.as_deref(),
-                a.ags.as_deref(),
-            )
-            .await?;
-        } else if old_status != a.status {
-            project_event(
-                conn,
-                &page.node_id,
-                &a.id,
-                page.now,
-                "status",
-                a.status.as_deref(),
-                a.ags.as_deref(),
-            )
-            .await?;
+    let current = match stored {
+        Some(row) => {
+            let m: Option<i64> = row.try_get(0)?;
+            let id: Option<String> = row.try_get(1)?;
+            m.zip(id).map(|(modified, id)| Checkpoint { modified, id })
         }
+        None => None,
+    };
+    if current != page.after {
+        return Err(StoreError::CheckpointMoved(page.node_id.clone()));
     }
-    // A record accepted again leaves the quarantine.
-    unquarantine(conn, kind, &page.node_id, &a.id).await
-}
-
-/// Removes a record's quarantine entry (it was accepted or deleted).
-async fn unquarantine(
-    conn: &mut <Db as sqlx::Database>::Connection,
-    kind: Kind,
-    node_id: &str,
-    id: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM record_quarantine WHERE kind = $1 AND node_id = $2 AND id = $3")
-        .bind(kind.singular())
-        .bind(node_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Turns a live record into a tombstone (a deletion, or a rejected new version); nothing when
-/// it is not live.
-async fn remove(
-    conn: &mut <Db as sqlx::Database>::Connection,
-    page: &RecordPageWrite,
-    id: &str,
-    node_modified: i64,
-    next: &mut i64,
-    outcome: &mut PageOutcome,
-) -> Result<(), StoreError> {
-    let kind = page.kind;
-    let live = sqlx::query_scalar::<_, String>(
-        "SELECT id FROM records WHERE kind = $1 AND node_id = $2 AND id = $3 AND NOT deleted",
+    let items = last_record_items(&page.items);
+    let ids = record_ids(&items);
+    let projects = page.kind == Kind::Project;
+    let before = super::records::records_before(&mut tx, page.kind, &page.node_id, &ids, projects).await?;
+    let plan = plan_record_page(&items, &before, projects, last);
+    super::records::write_record_plan(&mut tx, page, &plan).await?;
+    if plan.last_change != last {
+        sqlx::query("UPDATE hub_state SET last_change = $1 WHERE id = 1")
+            .bind(plan.last_change)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO record_feeds (node_id, kind, checkpoint_modified, checkpoint_id, published, items_harvested) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (node_id, kind) DO UPDATE SET \
+         checkpoint_modified = excluded.checkpoint_modified, checkpoint_id = excluded.checkpoint_id, \
+         published = excluded.published, items_harvested = record_feeds.items_harvested + excluded.items_harvested",
     )
-    .bind(kind.singular())
     .bind(&page.node_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some();
-    if !live {
-        return Ok(());
-    }
-    *next += 1;
-    let ags: Option<String> = sqlx::query_scalar(
-        "UPDATE records SET modified = $1, deleted = $2, data = NULL, data_hash = NULL, standard_version = NULL, \
-         findings = NULL, node_modified = $3, last_changed = $4 WHERE kind = $5 AND node_id = $6 AND id = $7 \
-         RETURNING ags",
-    )
-    .bind(*next)
+    .bind(page.kind.singular())
+    .bind(page.checkpoint.modified)
+    .bind(&page.checkpoint.id)
     .bind(true)
-    .bind(node_modified)
-    .bind(page.now)
-    .bind(kind.singular())
-    .bind(&page.node_id)
-    .bind(id)
-    .fetch_one(&mut *conn)
+    .bind(i64::try_from(page.items.len()).unwrap_or(i64::MAX))
+    .execute(&mut *tx)
     .await?;
-    replace_references(conn, kind, &page.node_id, id, &[]).await?;
-    if kind == Kind::Project {
-        project_event(conn, &page.node_id, id, page.now, "removed", None, ags.as_deref()).await?;
-    }
-    outcome.deleted += 1;
-    Ok(())
+    tx.commit().await?;
+    Ok(plan.outcome)
 }
 
 #[async_trait]
@@ -339,82 +146,7 @@ impl RecordStore for Store {
         err(level = "debug")
     )]
     async fn store_record_page(&self, page: &RecordPageWrite) -> Result<PageOutcome, StoreError> {
-        let mut tx = super::begin(self).await?;
-        let last = super::lock_counter(&mut tx).await?;
-        let stored = sqlx::query(
-            "SELECT checkpoint_modified, checkpoint_id FROM record_feeds WHERE node_id = $1 AND kind = $2",
-        )
-        .bind(&page.node_id)
-        .bind(page.kind.singular())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let current = match stored {
-            Some(row) => {
-                let m: Option<i64> = row.try_get(0)?;
-                let id: Option<String> = row.try_get(1)?;
-                m.zip(id).map(|(modified, id)| Checkpoint { modified, id })
-            }
-            None => None,
-        };
-        if current != page.after {
-            return Err(StoreError::CheckpointMoved(page.node_id.clone()));
-        }
-        let mut next = last;
-        let mut outcome = PageOutcome::default();
-        for item in &page.items {
-            match item {
-                RecordItem::Accept(a) => accept(&mut tx, page, a, &mut next, &mut outcome).await?,
-                RecordItem::Delete { id, node_modified } => {
-                    remove(&mut tx, page, id, *node_modified, &mut next, &mut outcome).await?;
-                    unquarantine(&mut tx, page.kind, &page.node_id, id).await?;
-                }
-                RecordItem::Reject(r) => {
-                    // A rejected new version withdraws the version the hub published before.
-                    remove(&mut tx, page, &r.id, r.node_modified, &mut next, &mut outcome).await?;
-                    sqlx::query(
-                        "INSERT INTO record_quarantine (kind, node_id, id, reason, findings, data, standard_version, \
-                         node_modified, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                         ON CONFLICT (kind, node_id, id) DO UPDATE SET reason = excluded.reason, \
-                         findings = excluded.findings, data = excluded.data, standard_version = excluded.standard_version, \
-                         node_modified = excluded.node_modified, received_at = excluded.received_at",
-                    )
-                    .bind(page.kind.singular())
-                    .bind(&page.node_id)
-                    .bind(&r.id)
-                    .bind(r.reason.as_str())
-                    .bind(&r.findings)
-                    .bind(&r.data)
-                    .bind(&r.standard_version)
-                    .bind(r.node_modified)
-                    .bind(page.now)
-                    .execute(&mut *tx)
-                    .await?;
-                    outcome.quarantined += 1;
-                }
-            }
-        }
-        if next != last {
-            sqlx::query("UPDATE hub_state SET last_change = $1 WHERE id = 1")
-                .bind(next)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "INSERT INTO record_feeds (node_id, kind, checkpoint_modified, checkpoint_id, published, items_harvested) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (node_id, kind) DO UPDATE SET \
-             checkpoint_modified = excluded.checkpoint_modified, checkpoint_id = excluded.checkpoint_id, \
-             published = excluded.published, items_harvested = record_feeds.items_harvested + excluded.items_harvested",
-        )
-        .bind(&page.node_id)
-        .bind(page.kind.singular())
-        .bind(page.checkpoint.modified)
-        .bind(&page.checkpoint.id)
-        .bind(true)
-        .bind(i64::try_from(page.items.len()).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        super::store_record_page(self, page).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(node = %node_id, kind = %kind), err(level = "debug"))]

@@ -12,9 +12,10 @@
 //! example `lotse hub node add` in a second process) got there first; it waits up to the busy
 //! timeout instead. Reads use a separate pool and never block writes.
 //!
-//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled here for SQLite; this
-//! file holds what only SQLite does: the pools and pragmas, `BEGIN IMMEDIATE`, the empty harvest
-//! lock, and bulk writes and lookups as multi-row `VALUES` and `IN (…)` lists.
+//! The queries are those of `shared.rs`, `shared_quality.rs` and `shared_kinds.rs`, compiled
+//! here for SQLite; this file holds what only SQLite does: the pools and pragmas, `BEGIN
+//! IMMEDIATE`, the empty harvest lock, and bulk writes and lookups as multi-row `VALUES` and
+//! `IN (…)` lists (those of the new kinds' pages in `sqlite/records.rs`).
 
 // The shared queries, compiled here for SQLite. Each dialect module loads the same files on
 // purpose: that is how they are written once and typed for both databases.
@@ -23,6 +24,8 @@
 mod shared;
 /// The token queries node and hub share, compiled for this database.
 use lotse_store::sqlite::tokens;
+/// The bulk statements of a page of the new kinds.
+mod records;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared_kinds.rs"]
 mod shared_kinds;
@@ -40,6 +43,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
 
+use super::kinds::RecordPageWrite;
 use super::{Existing, HarvestLock, OfferWrite, PageOutcome, PagePlan, PageWrite, StoreError, StoreOptions};
 
 /// The database of the shared queries.
@@ -135,13 +139,17 @@ async fn harvest_lock(_store: &SqliteStore, _node_id: &str) -> Result<Option<Har
     Ok(Some(HarvestLock::none()))
 }
 
-async fn store_page(store: &SqliteStore, page: &PageWrite) -> Result<PageOutcome, StoreError> {
-    // The one write connection runs this page with `synchronous = NORMAL` (see the module
-    // documentation) and is set back to `FULL` before anything else can use it.
+/// Runs `write` in a transaction of the one write connection with `synchronous = NORMAL`, as
+/// harvested pages are written (see the module documentation), and sets the connection back to
+/// `FULL` before anything else can use it.
+async fn with_page_transaction<T>(
+    store: &SqliteStore,
+    write: impl for<'c> AsyncFnOnce(Transaction<'c, Sqlite>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let mut conn: PoolConnection<Sqlite> = store.write.acquire().await?;
     sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
     let result = match conn.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => shared::write_page(tx, page).await,
+        Ok(tx) => write(tx).await,
         Err(e) => Err(e.into()),
     };
     if sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await.is_err() {
@@ -149,6 +157,14 @@ async fn store_page(store: &SqliteStore, page: &PageWrite) -> Result<PageOutcome
         conn.close_on_drop();
     }
     result
+}
+
+async fn store_page(store: &SqliteStore, page: &PageWrite) -> Result<PageOutcome, StoreError> {
+    with_page_transaction(store, async |tx| shared::write_page(tx, page).await).await
+}
+
+async fn store_record_page(store: &SqliteStore, page: &RecordPageWrite) -> Result<PageOutcome, StoreError> {
+    with_page_transaction(store, async |tx| shared_kinds::write_record_page(tx, page).await).await
 }
 
 /// `(?,?,…),(?,?,…),…`: `rows` rows of `per_row` placeholders. Anonymous placeholders, because

@@ -11,5 +11,6 @@ mod kinds;
 mod kinds_ops;
 mod openapi;
 mod quality;
+mod record_store;
 mod search;
 mod store_suite;
