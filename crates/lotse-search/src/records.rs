@@ -341,10 +341,11 @@ struct KindIndex {
     title_postings: HashMap<u32, Vec<u32>>,
     stale: BitSet,
     stale_count: usize,
-    /// Per slot: the place (dense, so that a radius search reads little memory) and the first
-    /// bytes of the German title, which order most results without comparing strings.
+    /// Per slot: the place (dense, so that a radius search reads little memory), the German
+    /// title and its first bytes, which order most results without comparing strings.
     points: Vec<Option<LatLon>>,
     title_keys: Vec<u64>,
+    titles_de: Vec<Box<str>>,
 }
 
 /// The first eight bytes of a title as a number that orders as the strings do.
@@ -377,6 +378,7 @@ impl KindIndex {
             self.docs.push(None);
             self.points.push(None);
             self.title_keys.push(0);
+            self.titles_de.push(Box::from(""));
             u32::try_from(self.docs.len() - 1).unwrap_or(u32::MAX)
         });
         if slot >= self.capacity {
@@ -428,6 +430,7 @@ impl KindIndex {
         self.live.insert(slot);
         self.points[slot as usize] = doc.point;
         self.title_keys[slot as usize] = title_key(doc.title("de"));
+        self.titles_de[slot as usize] = Box::from(doc.title("de"));
         self.docs[slot as usize] = Some(doc);
         // Stale listings are checked by every search that meets them; once they are many,
         // the lists are written anew from the documents.
@@ -685,7 +688,10 @@ impl RecordIndex {
             b.1.cmp(&a.1)
                 .then_with(|| a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
                 .then_with(|| a.3.cmp(&b.3))
-                .then_with(|| doc(a.0).title(lang).cmp(doc(b.0).title(lang)))
+                .then_with(|| match lang {
+                    "de" => index.titles_de[a.0 as usize].cmp(&index.titles_de[b.0 as usize]),
+                    _ => doc(a.0).title(lang).cmp(doc(b.0).title(lang)),
+                })
                 .then_with(|| doc(a.0).hub_id.cmp(&doc(b.0).hub_id))
         };
         // Only the pages up to the one asked for are put in order.
@@ -776,5 +782,64 @@ mod tests {
         assert_eq!(index.search(Kind::Organization, &q(Some("kita"), &[])).total, 1);
         assert_eq!(index.search(Kind::Network, &q(None, &[])).total, 0, "kinds apart");
         assert_eq!(index.len(Kind::Organization), 2);
+    }
+
+    #[test]
+    fn changed_and_removed_documents_are_found_by_their_new_words_only() {
+        let mut index = RecordIndex::new();
+        let q = |q: &str| RecordQuery { q: Some(q.into()), page: 1, page_size: 10, ..RecordQuery::default() };
+        index.upsert(org("a", "Kita Sonnenschein", "kita", "05117000"));
+        index.upsert(org("a", "Familienzentrum Regenbogen", "kita", "05117000"));
+        assert_eq!(index.search(Kind::Organization, &q("sonnenschein")).total, 0, "the old word");
+        assert_eq!(index.search(Kind::Organization, &q("regenbogen")).total, 1);
+        index.remove(Kind::Organization, "n/a");
+        index.upsert(org("b", "Bibliothek Mitte", "bibliothek", "05113000"));
+        assert_eq!(index.search(Kind::Organization, &q("regenbogen")).total, 0, "a reused slot");
+        let r = index.search(Kind::Organization, &q("bibliothek"));
+        assert_eq!(r.total, 1);
+        assert_eq!(r.facets["organization_kind"][0].value, "bibliothek");
+        // Enough changes that the posting lists are written anew, and the sets grow.
+        for round in 0..3 {
+            for i in 0..3000 {
+                let name = if round % 2 == 0 { "Kita Sonne" } else { "Schule Mond" };
+                index.upsert(org(&format!("x{i}"), name, "kita", "05117000"));
+            }
+        }
+        assert_eq!(index.search(Kind::Organization, &q("sonne")).total, 3000);
+        assert_eq!(index.search(Kind::Organization, &q("mond")).total, 0);
+        assert_eq!(index.len(Kind::Organization), 3001);
+        let r = index
+            .search(Kind::Organization, &RecordQuery { page: 1, page_size: 5, ..RecordQuery::default() });
+        assert_eq!(r.facets["organization_kind"].iter().map(|v| v.count).sum::<usize>(), 3001);
+    }
+
+    #[test]
+    fn results_are_ordered_by_score_distance_and_title() {
+        let mut index = RecordIndex::new();
+        let data =
+            |name: &str| json!({"name": {"de": name}, "kind": "kita", "description": {"de": "Eine Kita"}});
+        for (id, name, lat) in
+            [("1", "Zwerge", 51.40), ("2", "Kita Ahorn", 51.45), ("3", "Kita Birke", 51.41)]
+        {
+            let doc = RecordDoc::new(
+                Kind::Organization,
+                format!("n/{id}"),
+                &data(name),
+                Some(LatLon::new(lat, 6.9)),
+                None,
+            );
+            index.upsert(doc);
+        }
+        let ids = |r: RecordSearchResponse| r.results.into_iter().map(|h| h.id).collect::<Vec<_>>();
+        let mut q = RecordQuery { q: Some("kita".into()), page: 1, page_size: 10, ..RecordQuery::default() };
+        assert_eq!(
+            ids(index.search(Kind::Organization, &q)),
+            ["n/2", "n/3", "n/1"],
+            "title words first, then by title"
+        );
+        q.near = Some((LatLon::new(51.40, 6.9), 20_000.0));
+        assert_eq!(ids(index.search(Kind::Organization, &q)), ["n/3", "n/2", "n/1"], "then by distance");
+        q.near = Some((LatLon::new(51.40, 6.9), 500.0));
+        assert_eq!(ids(index.search(Kind::Organization, &q)), ["n/1"], "within the radius only");
     }
 }
