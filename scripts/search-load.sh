@@ -11,6 +11,11 @@
 # generator: HUB_CPUS=0,1 LOAD_CPUS=0,1 measures the capacity on both cores. CLASSES (default
 # "Q1 Q2 Q3 Q4 Q5") names the query classes to run.
 #
+# ORGANIZATIONS, NETWORKS and PROJECTS (default 0) add generated records of those kinds to the
+# node (networks and projects referring to its organizations); RECORD_CLASSES (default none,
+# e.g. "R1:organization R4:project") then names the classes of their search to run as well
+# (`lotse-bench record-urls`).
+#
 # Besides 50 % and 90 % of the capacity, each class is also run open loop at 100 requests/s.
 # Prints one line per class and rate: requests/s and p50 / p99 / p99.9 latency in ms, and the
 # hub's index build time from the store and its peak memory.
@@ -25,6 +30,10 @@ BENCH=target/release/lotse-bench
 HUB_CPUS=${HUB_CPUS:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 CLASSES=${CLASSES:-Q1 Q2 Q3 Q4 Q5}
+ORGANIZATIONS=${ORGANIZATIONS:-0}
+NETWORKS=${NETWORKS:-0}
+PROJECTS=${PROJECTS:-0}
+RECORD_CLASSES=${RECORD_CLASSES:-}
 NODE_PORT=18281
 HUB_PORT=18280
 DIR=$(mktemp -d /tmp/lotse-load.XXXXXX)
@@ -53,6 +62,19 @@ for chunk in "$DIR"/chunk.*; do
     -H 'Content-Type: application/x-ndjson' --data-binary @"$chunk" >/dev/null
 done
 
+for kind in organization network project; do
+  case $kind in organization) n=$ORGANIZATIONS;; network) n=$NETWORKS;; project) n=$PROJECTS;; esac
+  [ "$n" -gt 0 ] || continue
+  echo "generating $n ${kind}s and pushing them to the node…" >&2
+  "$BIN" generate --kind "$kind" --count "$n" --seed 42 --node bench --organizations "${ORGANIZATIONS:-0}" > "$DIR/$kind.ndjson"
+  rm -f "$DIR"/chunk.*
+  split -l 50000 "$DIR/$kind.ndjson" "$DIR/chunk."
+  for chunk in "$DIR"/chunk.*; do
+    curl -sf -X POST "http://127.0.0.1:$NODE_PORT/api/v1/${kind}s" -H "Authorization: Bearer $TOKEN" \
+      -H 'Content-Type: application/x-ndjson' --data-binary @"$chunk" >/dev/null
+  done
+done
+
 echo "harvesting into the hub…" >&2
 "$BIN" hub node add --id bench --feed-url "http://127.0.0.1:$NODE_PORT/feed/offers" --name Bench --jurisdiction 05 >/dev/null
 "$BIN" hub harvest --node bench >/dev/null 2>&1
@@ -66,6 +88,13 @@ until [ "$(curl -sf "http://127.0.0.1:$HUB_PORT/api/v1/search?include_expired=tr
   sleep 0.5
 done
 echo "index build from the store: $(python3 -c "print(round($(date +%s.%N) - $started, 1))") s; index $(du -sm "$DIR/hub/search-index" | cut -f1) MiB" >&2
+
+total_of() { curl -sf "http://127.0.0.1:$HUB_PORT/api/v1/search?kind=${1}s&page_size=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+for kind in organization network project; do
+  case $kind in organization) n=$ORGANIZATIONS;; network) n=$NETWORKS;; project) n=$PROJECTS;; esac
+  [ "$n" -gt 0 ] || continue
+  until [ "$(total_of "$kind")" = "$n" ]; do sleep 0.5; done
+done
 
 percentiles() { # oha JSON → "rps p50 p99 p99.9" (ms)
   python3 -c 'import json,sys; d=json.load(sys.stdin); p=d["latencyPercentiles"]; s=d["summary"]
@@ -82,6 +111,13 @@ for class in $CLASSES; do
     rate=$((capacity * share / 100))
     echo "$class capacity $capacity req/s; open loop at $share % ($rate req/s): $(run -z "${SECONDS_PER_RUN}s" -q "$rate" --latency-correction | percentiles)"
   done
+done
+for spec in $RECORD_CLASSES; do
+  class=${spec%%:*} kind=${spec#*:}
+  "$BENCH" record-urls --base "http://127.0.0.1:$HUB_PORT" --kind "$kind" --class "$class" --count 500 > "$DIR/$spec.urls"
+  run() { taskset -c "$LOAD_CPUS" "$OHA" --no-tui --output-format json --urls-from-file "$DIR/$spec.urls" "$@"; }
+  run -z "${SECONDS_PER_RUN}s" -q 50 --latency-correction >/dev/null   # warm-up
+  echo "$class $kind open loop at 100 req/s: $(run -z "${SECONDS_PER_RUN}s" -q 100 --latency-correction | percentiles)"
 done
 # RssAnon is the hub's own memory; RssFile the pages of the memory-mapped index it has read.
 echo "hub RSS: $(awk '/^(VmHWM|VmRSS|RssAnon|RssFile):/ {printf "%s %.0f MiB  ", $1, $2/1024}' /proc/$HUB/status)"

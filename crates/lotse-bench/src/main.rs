@@ -31,6 +31,8 @@ enum Command {
     SearchUrls(search::UrlArgs),
     /// Institutions, networks and projects: harvest pipeline, reference resolution, search.
     Records(records::Args),
+    /// Prints search URLs of one class (R1–R4) and kind for a load generator.
+    RecordUrls(records::UrlArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -40,5 +42,6 @@ fn main() -> anyhow::Result<()> {
         Command::SearchUrls(args) => search::urls(args),
         Command::Freshness(args) => freshness::run(args),
         Command::Records(args) => records::run(args),
+        Command::RecordUrls(args) => records::urls(args),
     }
 }

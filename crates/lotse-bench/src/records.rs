@@ -50,6 +50,99 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The query classes of the records' search.
+pub const CLASSES: [&str; 4] = ["R1", "R2", "R3", "R4"];
+
+/// `n` queries of one class for `kind`: the same in process and over HTTP.
+fn queries(
+    kind: Kind,
+    class: &str,
+    n: usize,
+    region: &[String],
+    centres: &[lotse_geo::LatLon],
+) -> Vec<RecordQuery> {
+    let (words, facet, value): (&[&str], RecordFacet, &[&str]) = match kind {
+        Kind::Organization => (
+            &["kita", "schule", "beratung", "stadt", "bibliothek"],
+            RecordFacet::OrganizationKind,
+            &["kita", "schule", "beratungsstelle"],
+        ),
+        Kind::Network => (
+            &["netzwerk", "arbeitskreis", "bildung", "frühe", "übergang"],
+            RecordFacet::LifePhase,
+            &["kita_3_6", "uebergang_16_25", "erwachsene"],
+        ),
+        _ => (
+            &["sprach", "bildung", "schule", "projekt", "kinder"],
+            RecordFacet::Status,
+            &["running", "planned", "completed"],
+        ),
+    };
+    (0..n)
+        .map(|i| {
+            let mut q = RecordQuery { page: 1, page_size: 20, lang: "de".into(), ..RecordQuery::default() };
+            if class == "R1" || class == "R2" {
+                q.q = Some(words[i % words.len()].to_owned());
+            }
+            if class != "R1" {
+                q.filters.insert(facet, vec![value[i % value.len()].to_owned()]);
+            }
+            if class == "R3" {
+                q.filters.insert(RecordFacet::Municipality, vec![region[i % region.len()].clone()]);
+            }
+            if class == "R4" {
+                q.near = Some((centres[i % centres.len()], 10_000.0));
+            }
+            q
+        })
+        .collect()
+}
+
+/// Arguments of `lotse-bench record-urls`.
+#[derive(clap::Args)]
+pub struct UrlArgs {
+    /// The hub's base URL (loopback only: load tests stay on this machine).
+    #[arg(long)]
+    base: String,
+    /// organization, network or project.
+    #[arg(long)]
+    kind: String,
+    /// R1 … R4.
+    #[arg(long)]
+    class: String,
+    /// Number of URLs.
+    #[arg(long, default_value_t = 500)]
+    count: usize,
+}
+
+/// Prints search URLs of one class and kind, one per line, for a load generator
+/// (`oha --urls-from-file`), as `search-urls` does for offers.
+pub fn urls(args: UrlArgs) -> anyhow::Result<()> {
+    crate::search::ensure_loopback(&args.base)?;
+    let kind = Kind::from_singular(&args.kind)
+        .filter(|k| *k != Kind::Offer)
+        .ok_or_else(|| anyhow::anyhow!("--kind: organization, network or project"))?;
+    anyhow::ensure!(CLASSES.contains(&args.class.as_str()), "--class: R1, R2, R3 or R4");
+    let region: Vec<String> = lotse_geo::ruhr().municipalities.iter().map(|m| m.ags.clone()).collect();
+    let centres: Vec<lotse_geo::LatLon> =
+        lotse_geo::ruhr().municipalities.iter().map(|m| m.interior_point()).collect();
+    for q in queries(kind, &args.class, args.count, &region, &centres) {
+        let mut pairs: Vec<(String, String)> = vec![("kind".into(), kind.plural().into())];
+        pairs.extend(q.q.iter().map(|w| ("q".to_owned(), w.clone())));
+        let mut filters: Vec<_> = q.filters.iter().collect();
+        filters.sort_by_key(|(f, _)| **f);
+        for (facet, values) in filters {
+            pairs.extend(values.iter().map(|v| (facet.param().to_owned(), v.clone())));
+        }
+        if let Some((at, radius)) = q.near {
+            pairs.push(("near".into(), format!("{:.5},{:.5}", at.lat, at.lon)));
+            pairs.push(("radius_km".into(), format!("{}", radius / 1000.0)));
+        }
+        println!("{}", crate::search::search_url(&args.base, &pairs));
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(run_async(args))
@@ -164,43 +257,8 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     println!("| kind | class | p50 ms | p99 ms | mean results |");
     println!("|---|---|---|---|---|");
     for kind in RECORD_KINDS {
-        let (words, facet, value): (&[&str], RecordFacet, &[&str]) = match kind {
-            Kind::Organization => (
-                &["kita", "schule", "beratung", "stadt", "bibliothek"],
-                RecordFacet::OrganizationKind,
-                &["kita", "schule", "beratungsstelle"],
-            ),
-            Kind::Network => (
-                &["netzwerk", "arbeitskreis", "bildung", "frühe", "übergang"],
-                RecordFacet::LifePhase,
-                &["kita_3_6", "uebergang_16_25", "erwachsene"],
-            ),
-            _ => (
-                &["sprach", "bildung", "schule", "projekt", "kinder"],
-                RecordFacet::Status,
-                &["running", "planned", "completed"],
-            ),
-        };
-        for class in ["R1", "R2", "R3", "R4"] {
-            let queries: Vec<RecordQuery> = (0..args.queries)
-                .map(|i| {
-                    let mut q =
-                        RecordQuery { page: 1, page_size: 20, lang: "de".into(), ..RecordQuery::default() };
-                    if class == "R1" || class == "R2" {
-                        q.q = Some(words[i % words.len()].to_owned());
-                    }
-                    if class != "R1" {
-                        q.filters.insert(facet, vec![value[i % value.len()].to_owned()]);
-                    }
-                    if class == "R3" {
-                        q.filters.insert(RecordFacet::Municipality, vec![region[i % region.len()].clone()]);
-                    }
-                    if class == "R4" {
-                        q.near = Some((centres[i % centres.len()], 10_000.0));
-                    }
-                    q
-                })
-                .collect();
+        for class in CLASSES {
+            let queries = queries(kind, class, args.queries, &region, &centres);
             for q in &queries {
                 std::hint::black_box(index.search(kind, q));
             }

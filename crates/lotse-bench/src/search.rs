@@ -106,10 +106,7 @@ pub struct UrlArgs {
 /// Prints full search URLs of one query class, one per line, for a load generator
 /// (`oha --urls-from-file`). Refuses a base URL off loopback.
 pub fn urls(args: UrlArgs) -> anyhow::Result<()> {
-    let loopback = ["http://127.0.0.1:", "http://[::1]:", "http://localhost:"];
-    if !loopback.iter().any(|p| args.base.starts_with(p)) {
-        anyhow::bail!("load tests stay on loopback: {} is not 127.0.0.1", args.base);
-    }
+    ensure_loopback(&args.base)?;
     for q in queries(args.count).into_iter().filter(|q| q.class == args.class) {
         println!("{}", url_of(&args.base, &q));
     }
@@ -127,9 +124,23 @@ pub fn url_list(base: &str) -> Vec<String> {
     (0..100).flat_map(|k| by_class.iter().filter_map(move |c| c.get(k).cloned())).collect()
 }
 
+/// Refuses a base URL off loopback: load tests stay on this machine.
+pub(crate) fn ensure_loopback(base: &str) -> anyhow::Result<()> {
+    let loopback = ["http://127.0.0.1:", "http://[::1]:", "http://localhost:"];
+    if !loopback.iter().any(|p| base.starts_with(p)) {
+        anyhow::bail!("load tests stay on loopback: {base} is not 127.0.0.1");
+    }
+    Ok(())
+}
+
 fn url_of(base: &str, q: &BenchQuery) -> String {
+    search_url(base, &q.pairs)
+}
+
+/// The search URL on `base` with the given parameters.
+pub(crate) fn search_url(base: &str, pairs: &[(String, String)]) -> String {
     let query: String =
-        q.pairs.iter().map(|(k, v)| format!("{k}={}", percent(v))).collect::<Vec<_>>().join("&");
+        pairs.iter().map(|(k, v)| format!("{k}={}", percent(v))).collect::<Vec<_>>().join("&");
     format!("{}/api/v1/search?{query}", base.trim_end_matches('/'))
 }
 
